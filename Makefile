@@ -1,0 +1,92 @@
+# Objection Coach. `make run` and `make test` do all the setup on a fresh clone.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+.DEFAULT_GOAL := help
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+RASA   := $(VENV)/bin/rasa
+MODEL  := models/coach.tar.gz
+SPACY  := build/spacy_zh/meta.json
+HELDOUT := tests/nlu/heldout.yml
+RASA_PORT ?= 5005
+ACTION_PORT ?= 5055
+
+# Quiet TensorFlow, no telemetry (there is no network here), no Python warning noise.
+export TF_CPP_MIN_LOG_LEVEL := 2
+export RASA_TELEMETRY_ENABLED := false
+export PYTHONWARNINGS := ignore
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export ACTION_PORT
+
+# What the trained model depends on. The playbook is not here: it is read by the action
+# server at start-up, so editing it never needs retraining.
+TRAIN_INPUTS := config.yml domain.yml data/rules.yml data/stories.yml $(wildcard data/nlu/*.yml) \
+                data/lexicon/sales_terms.txt $(wildcard coach/nlu/*.py) coach/i18n.py
+
+.PHONY: help setup train run test unit validate test-nlu test-stories nlu-report compare-tokenizers lock clean
+
+help:
+	@echo "make run                 set up, train if the data changed, start the coach (Ctrl-C stops)"
+	@echo "make test                set up, train if needed, run every test"
+	@echo "make nlu-report          regenerate docs/nlu_report.md from the held-out set"
+	@echo "make compare-tokenizers  train both tokenizer pipelines, write docs/nlu.md"
+	@echo "make lock                re-resolve requirements.in into requirements.lock"
+
+setup:
+	@scripts/setup_env.sh
+	@$(MAKE) --no-print-directory $(SPACY)
+
+$(SPACY): coach/nlu/build_spacy.py
+	$(PY) -m coach.nlu.build_spacy build/spacy_zh
+
+train: setup
+	@$(MAKE) --no-print-directory $(MODEL)
+
+$(MODEL): $(TRAIN_INPUTS) $(SPACY)
+	@echo "[train] training data changed: training $(MODEL) (about 2-4 minutes on 2 cores)"
+	@start=$$(date +%s); \
+	$(RASA) train --config config.yml --domain domain.yml --data data/nlu data/rules.yml data/stories.yml \
+	  --out models --fixed-model-name coach --force; \
+	echo "[train] trained in $$(( $$(date +%s) - start ))s"
+	@touch $(MODEL)
+
+run: train
+	@scripts/run.sh $(RASA_PORT) $(ACTION_PORT)
+
+validate: setup
+	$(RASA) data validate --config config.yml --domain domain.yml --data data/nlu data/rules.yml data/stories.yml --fail-on-warnings
+
+unit: setup
+	$(PY) -m pytest -q tests
+
+test-nlu: train
+	@echo "[test] NLU on the held-out set $(HELDOUT) (never used for training)"
+	$(RASA) test nlu --nlu $(HELDOUT) --model $(MODEL) --out results/nlu --no-plot > results-nlu.log 2>&1 || { tail -40 results-nlu.log; exit 1; }
+	@rm -f results-nlu.log
+	$(PY) -m coach.nlu_report check results/nlu
+
+test-stories: train
+	$(RASA) test core --stories tests/test_stories.yml --model $(MODEL) --out results/core --fail-on-prediction-errors --no-plot
+
+test: train
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory validate test-nlu test-stories; \
+	$(PY) -m pytest -q tests; \
+	echo "[test] all checks passed in $$(( $$(date +%s) - start ))s (after setup and training)"
+
+nlu-report: test-nlu
+	$(PY) -m coach.nlu_report markdown results/nlu docs/nlu_report.md
+
+compare-tokenizers: train
+	$(RASA) train nlu --config config_jieba.yml --nlu data/nlu --out models/compare --fixed-model-name jieba
+	$(RASA) test nlu --nlu $(HELDOUT) --model models/compare/jieba.tar.gz --out results/nlu_jieba --no-plot > /dev/null 2>&1
+	$(RASA) test nlu --nlu $(HELDOUT) --model $(MODEL) --out results/nlu --no-plot > /dev/null 2>&1
+	$(PY) -m coach.nlu_report compare docs/nlu.md "spaCy zh + jieba segmenter (config.yml)=results/nlu" \
+	  "JiebaTokenizer (config_jieba.yml)=results/nlu_jieba"
+
+lock: setup
+	scripts/lock.sh
+
+clean:
+	rm -rf build models results .state

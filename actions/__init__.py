@@ -1,0 +1,1 @@
+"""Rasa custom actions. Thin by design: read the tracker, call coach.*, dispatch replies."""

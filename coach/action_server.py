@@ -1,0 +1,38 @@
+"""Start the Rasa action server, but only with a valid playbook.
+
+rasa_sdk would start and then fail per request (or exit with a traceback); validating first
+gives trainers one clear list of what to fix. Usage: python -m coach.action_server [--port 5055]
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from coach.errors import ContentError
+from coach.playbook import default_playbook
+
+
+def main(argv: list) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)))
+    args = parser.parse_args(argv)
+    try:
+        playbook = default_playbook()
+    except ContentError as exc:
+        print(exc, file=sys.stderr)
+        print("\nThe action server did not start: fix the playbook files above and run again.", file=sys.stderr)
+        return 2
+    print(f"[actions] playbook OK: {len(playbook.objections)} objections")
+    # Bind to loopback unless told otherwise: only the Rasa server needs to reach this port.
+    os.environ.setdefault("SANIC_HOST", "127.0.0.1")
+    logging.basicConfig(level=logging.INFO, format="[actions] %(message)s")
+    from rasa_sdk.endpoint import run  # imported late: it is slow and not needed to validate
+
+    run("actions", port=args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

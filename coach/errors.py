@@ -1,0 +1,71 @@
+"""Error codes for content problems (playbook, drills).
+
+Each code has a message template and a fix hint, so every report says what is wrong,
+where (file:line) and what to do. Codes are stable: docs and tests refer to them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Optional
+
+from coach import PROJECT_ROOT
+
+# code -> (message template, how to fix)
+CODES: dict[str, tuple[str, str]] = {
+    "E001": ("cannot read file: {detail}", "Check that the file exists and is UTF-8 text."),
+    "E002": ("YAML syntax error: {detail}", "Fix the YAML syntax at this line (indentation, quotes, a ':' inside an unquoted string)."),
+    "E003": ("duplicate key '{key}' (first defined at line {first})", "Remove or rename one of the two keys; YAML would silently keep only the last one."),
+    "E010": ("{detail}", "See the schema in {schema}."),
+    "E011": ("missing required field '{field}'", "Add '{field}:' here (see the schema in {schema})."),
+    "E012": ("unknown field '{field}'", "Remove it or fix its spelling; allowed fields are: {allowed}."),
+    "E013": ("'{field}' must be {expected}, got {got}", "Change the value to {expected}."),
+    "E014": ("'{field}' has {count} items; it needs {bounds}", "Add or remove items so that there are {bounds}."),
+    "E015": ("'{field}' is too long ({length} characters, at most {limit})", "Shorten it: the coach is read on a phone screen."),
+    "E016": ("'{field}' value '{value}' is not allowed", "Use one of: {allowed}."),
+    "E017": ("'{field}' value '{value}' does not match the pattern {pattern}", "Use lower-case letters, digits and '_' only."),
+    "E018": ("'{field}' must not be empty", "Write the text, or remove the field if it is optional."),
+    "E101": ("playbook entry id '{id}' does not match the file name '{stem}'", "Rename the file to {id}.yml or set 'id: {stem}'."),
+    "E102": ("intent '{intent}' is covered by two playbook files: {other}", "Keep one entry per objection intent."),
+    "E103": ("no playbook entry for objection intent '{intent}'", "Add data/playbook/<id>.yml with 'intent: {intent}'."),
+    "E104": ("duplicate branch id '{id}' among siblings", "Give each branch of the same parent a distinct id."),
+    "E105": ("source file '{file}' is not one of the seed documents", "Cite one of: {allowed}."),
+    "E106": ("playbook folder {folder} has no .yml files", "Point COACH_PLAYBOOK_DIR at the folder that holds the playbook."),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One content problem, located in a file."""
+
+    code: str
+    file: Path
+    line: Optional[int]
+    message: str
+    fix: str
+
+    @classmethod
+    def make(cls, code: str, file: Path, line: Optional[int], **values: object) -> "Problem":
+        template, fix = CODES[code]
+        return cls(code, Path(file), line, template.format(**values), fix.format(**values))
+
+    def location(self) -> str:
+        path = self.file
+        try:
+            path = path.resolve().relative_to(PROJECT_ROOT)
+        except ValueError:
+            pass
+        return f"{path}:{self.line}" if self.line else str(path)
+
+    def __str__(self) -> str:
+        return f"{self.location()}: [{self.code}] {self.message}\n    fix: {self.fix}"
+
+
+class ContentError(Exception):
+    """Raised when content files are invalid; carries every problem found, not just the first."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = list(problems)
+        count = len(self.problems)
+        header = f"{count} problem{'s' if count != 1 else ''} in content files:"
+        super().__init__("\n".join([header, *map(str, self.problems)]))

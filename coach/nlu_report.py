@@ -1,0 +1,152 @@
+"""Read `rasa test nlu` results: check the quality bar, write the reports in docs/.
+
+  python -m coach.nlu_report check results/nlu            # exit 1 below the bar
+  python -m coach.nlu_report markdown results/nlu docs/nlu_report.md
+  python -m coach.nlu_report compare docs/nlu.md spacy=results/nlu jieba=results/nlu_jieba
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import platform
+import subprocess
+import sys
+from pathlib import Path
+from typing import Optional
+
+from coach.playbook import OBJECTION_INTENTS
+
+MIN_MACRO_F1 = 0.95  # over the nine objections (issue #2)
+MIN_INTENT_F1 = 0.90  # for every objection
+
+
+def load(results_dir: Path) -> dict:
+    path = Path(results_dir) / "intent_report.json"
+    if not path.is_file():
+        raise SystemExit(f"error: {path} not found; run `rasa test nlu --nlu tests/nlu/heldout.yml --out {results_dir}` first")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def objection_scores(report: dict) -> dict:
+    """F1 per objection intent; an intent absent from the report (never predicted, no support) scores 0."""
+    return {i: float(report.get(i, {}).get("f1-score", 0.0)) for i in OBJECTION_INTENTS}
+
+
+def macro_f1(report: dict) -> float:
+    scores = objection_scores(report)
+    return sum(scores.values()) / len(scores)
+
+
+def failures(report: dict, min_macro: float = MIN_MACRO_F1, min_each: float = MIN_INTENT_F1) -> list:
+    """Human-readable reasons the report misses the bar; empty when it passes."""
+    out = []
+    macro = macro_f1(report)
+    if macro < min_macro:
+        out.append(f"macro-F1 over the nine objections is {macro:.3f}, below {min_macro}")
+    for intent, f1 in objection_scores(report).items():
+        if f1 < min_each:
+            out.append(f"{intent} F1 is {f1:.3f}, below {min_each}")
+    return out
+
+
+def table(report: dict) -> str:
+    intents = [i for i in report if isinstance(report[i], dict) and "f1-score" in report[i]
+               and i not in ("macro avg", "weighted avg", "micro avg")]
+    ordered = [i for i in OBJECTION_INTENTS if i in intents] + sorted(i for i in intents if i not in OBJECTION_INTENTS)
+    rows = ["| intent | precision | recall | F1 | support | most confused with |", "|---|---|---|---|---|---|"]
+    for i in ordered:
+        r = report[i]
+        confused = ", ".join(f"{k} ({v})" for k, v in sorted(r.get("confused_with", {}).items(), key=lambda kv: -kv[1])[:2])
+        rows.append(f"| {i} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1-score']:.3f} | {r['support']} | {confused or '-'} |")
+    return "\n".join(rows)
+
+
+def summary(report: dict) -> str:
+    scores = objection_scores(report)
+    worst = min(scores, key=scores.get)
+    return (f"macro-F1 (nine objections): {macro_f1(report):.3f}; worst: {worst} {scores[worst]:.3f}; "
+            f"accuracy (all intents): {report.get('accuracy', 0):.3f}")
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def _header(title: str) -> list:
+    return [f"# {title}", "",
+            f"Generated {datetime.date.today().isoformat()} at commit {_commit()} on {platform.machine()} "
+            f"({platform.python_implementation()} {platform.python_version()}). Regenerate with the command below; "
+            "do not edit by hand.", ""]
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    report = load(args.results)
+    print(table(report))
+    print(summary(report))
+    problems = failures(report, args.min_macro, args.min_each)
+    for p in problems:
+        print(f"FAIL: {p}")
+    if not problems:
+        print(f"OK: macro-F1 >= {args.min_macro} and every objection F1 >= {args.min_each}")
+    return 1 if problems else 0
+
+
+def cmd_markdown(args: argparse.Namespace) -> int:
+    report = load(args.results)
+    lines = _header("NLU per-intent report (held-out set)") + [
+        "Command: `make nlu-report` (trains if needed, then `rasa test nlu --nlu tests/nlu/heldout.yml`).", "",
+        f"**{summary(report)}**", "", f"Bar enforced by `make test`: macro-F1 >= {MIN_MACRO_F1}, each objection >= {MIN_INTENT_F1}.",
+        "", table(report), ""]
+    Path(args.out).write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    rows = ["| pipeline | macro-F1 (objections) | worst objection | accuracy (all intents) |", "|---|---|---|---|"]
+    for spec in args.runs:
+        name, _, folder = spec.partition("=")
+        report = load(Path(folder))
+        scores = objection_scores(report)
+        worst = min(scores, key=scores.get)
+        rows.append(f"| {name} | {macro_f1(report):.3f} | {worst} {scores[worst]:.3f} | {report.get('accuracy', 0):.3f} |")
+    lines = _header("Tokenizer comparison on the held-out set") + [
+        "Command: `make compare-tokenizers`. Both pipelines share every component except the tokenizer "
+        "(`config.yml`: SpacyNLP + SpacyTokenizer over a blank zh pipeline with the jieba segmenter; "
+        "`config_jieba.yml`: JiebaTokenizer with whitespace tokens removed). Same training data, same seed.", "",
+        *rows, ""]
+    if args.note:
+        lines += [args.note, ""]
+    Path(args.out).write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(rows))
+    print(f"wrote {args.out}")
+    return 0
+
+
+def main(argv: Optional[list] = None) -> int:
+    parser = argparse.ArgumentParser(description="NLU evaluation reports")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    check = sub.add_parser("check")
+    check.add_argument("results", type=Path)
+    check.add_argument("--min-macro", type=float, default=MIN_MACRO_F1)
+    check.add_argument("--min-each", type=float, default=MIN_INTENT_F1)
+    check.set_defaults(func=cmd_check)
+    md = sub.add_parser("markdown")
+    md.add_argument("results", type=Path)
+    md.add_argument("out", type=Path)
+    md.set_defaults(func=cmd_markdown)
+    cmp_ = sub.add_parser("compare")
+    cmp_.add_argument("out", type=Path)
+    cmp_.add_argument("runs", nargs="+", help="name=results_dir")
+    cmp_.add_argument("--note", default="")
+    cmp_.set_defaults(func=cmd_compare)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

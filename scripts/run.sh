@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Start the action server and the Rasa server; Ctrl-C stops both.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+RASA_PORT=${1:-5005}
+ACTION_PORT=${2:-5055}
+mkdir -p .state
+
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  echo; echo "[run] stopping"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+  wait 2>/dev/null
+}
+trap cleanup INT TERM EXIT
+
+wait_http() {  # url, seconds, pid
+  for _ in $(seq "$2"); do
+    if ! kill -0 "$3" 2>/dev/null; then return 1; fi
+    if curl -fsS "$1" >/dev/null 2>&1; then return 0; fi
+    sleep 1
+  done
+  return 1
+}
+
+for port in "$RASA_PORT" "$ACTION_PORT"; do
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+    echo "[run] error: port $port is already in use (another coach running?). Stop it or set RASA_PORT/ACTION_PORT." >&2
+    exit 1
+  fi
+done
+
+echo "[run] starting the action server on :$ACTION_PORT"
+.venv/bin/python -m coach.action_server --port "$ACTION_PORT" &
+pids+=($!)
+if ! wait_http "http://127.0.0.1:$ACTION_PORT/health" 60 "${pids[0]}"; then
+  echo "[run] error: the action server did not start (see above)" >&2
+  exit 1
+fi
+
+echo "[run] starting the Rasa server on :$RASA_PORT (loading the model takes ~20s)"
+.venv/bin/rasa run --model models/coach.tar.gz --port "$RASA_PORT" \
+  --endpoints endpoints.yml --credentials credentials.yml &
+pids+=($!)
+if ! wait_http "http://127.0.0.1:$RASA_PORT/" 180 "${pids[1]}"; then
+  echo "[run] error: the Rasa server did not start (see above)" >&2
+  exit 1
+fi
+
+cat <<MSG
+
+[run] Objection Coach is up.
+  REST:  curl -s localhost:$RASA_PORT/webhooks/rest/webhook -H 'Content-Type: application/json' \\
+           -d '{"sender": "rep-1", "message": "老板说你们价格太高了"}'
+  Shell: .venv/bin/rasa shell --model models/coach.tar.gz   (in another terminal, while this runs)
+  Stop:  Ctrl-C
+MSG
+wait -n "${pids[@]}"
+echo "[run] a server exited; shutting down" >&2
+exit 1
