@@ -29,7 +29,7 @@ CODES: dict[str, tuple[str, str]] = {
     "E102": ("intent '{intent}' is covered by two playbook files: {other}", "Keep one entry per objection intent."),
     "E103": ("no playbook entry for objection intent '{intent}'", "Add data/playbook/<id>.yml with 'intent: {intent}'."),
     "E104": ("duplicate branch id '{id}' among siblings", "Give each branch of the same parent a distinct id."),
-    "E105": ("source file '{file}' is not one of the seed documents", "Cite one of: {allowed}."),
+    "E105": ("source file '{cited}' is not one of the seed documents", "Cite one of: {allowed}."),
     "E106": ("playbook folder {folder} has no .yml files", "Point COACH_PLAYBOOK_DIR at the folder that holds the playbook."),
 }
 

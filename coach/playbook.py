@@ -153,7 +153,7 @@ def load_file(path: Path) -> tuple[Optional[Objection], list[Problem]]:
     problems += _sibling_problems(data["branches"], path)
     for source in _sources(data):
         if source["file"] not in SEED_FILES:
-            problems.append(Problem.make("E105", path, source.key_lines["file"], file=source["file"],
+            problems.append(Problem.make("E105", path, source.key_lines["file"], cited=source["file"],
                                          allowed=", ".join(SEED_FILES)))
     if problems:
         return None, problems
