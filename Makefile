@@ -24,13 +24,13 @@ export ACTION_PORT
 TRAIN_INPUTS := config.yml domain.yml data/rules.yml data/stories.yml $(wildcard data/nlu/*.yml) \
                 data/lexicon/sales_terms.txt $(wildcard coach/nlu/*.py) coach/i18n.py
 
-.PHONY: help setup train run test unit validate test-nlu test-stories nlu-report compare-tokenizers lock clean
+.PHONY: help setup train run test unit validate test-nlu test-stories nlu-report compare-pipelines lock clean
 
 help:
 	@echo "make run                 set up, train if the data changed, start the coach (Ctrl-C stops)"
 	@echo "make test                set up, train if needed, run every test"
 	@echo "make nlu-report          regenerate docs/nlu_report.md from the held-out set"
-	@echo "make compare-tokenizers  train both tokenizer pipelines, write docs/nlu.md"
+	@echo "make compare-pipelines  train the shipped and the alternative pipelines, write docs/nlu.md"
 	@echo "make lock                re-resolve requirements.in into requirements.lock"
 
 setup:
@@ -79,12 +79,8 @@ test: train
 nlu-report: test-nlu
 	$(PY) -m coach.nlu_report markdown results/nlu docs/nlu_report.md
 
-compare-tokenizers: train
-	$(RASA) train nlu --config config_jieba.yml --nlu data/nlu --out models/compare --fixed-model-name jieba
-	$(RASA) test nlu --nlu $(HELDOUT) --model models/compare/jieba.tar.gz --out results/nlu_jieba --no-plot > /dev/null 2>&1
-	$(RASA) test nlu --nlu $(HELDOUT) --model $(MODEL) --out results/nlu --no-plot > /dev/null 2>&1
-	$(PY) -m coach.nlu_report compare docs/nlu.md "spaCy zh + jieba segmenter (config.yml)=results/nlu" \
-	  "JiebaTokenizer (config_jieba.yml)=results/nlu_jieba"
+compare-pipelines: setup
+	scripts/compare_pipelines.sh
 
 lock: setup
 	scripts/lock.sh

@@ -21,6 +21,7 @@ LANGUAGE_NAMES = {HANS: "简体中文", HANT: "繁體中文", EN: "English"}
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_DETECT_CHARS = 400  # the start of a message tells its language; a 20,000-character paste needn't be scanned
 _T2S = opencc.OpenCC("t2s")
 _S2T = opencc.OpenCC("s2t")
 
@@ -55,6 +56,7 @@ def detect(text: str) -> Optional[str]:
     """
     if not text or text.startswith("/"):
         return None
+    text = text[:_DETECT_CHARS]
     han = _HAN.findall(text)
     latin_words = len(_LATIN_WORD.findall(text))
     if not han:

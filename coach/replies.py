@@ -44,14 +44,21 @@ def _branch_buttons(branches: tuple, lang: str) -> list:
     return [_button(localize(b.label, lang), branch_payload(b.path)) for b in branches]
 
 
+def _branch_json(branches: tuple, lang: str) -> list:
+    return [{"id": b.path, "label": localize(b.label, lang), "payload": branch_payload(b.path)} for b in branches]
+
+
+def _quote(text: str, lang: str) -> str:
+    return f"\u201c{text}\u201d" if lang == "en" else f"「{text}」"
+
+
 def objection_card(objection: Objection, lang: str) -> Reply:
     """First answer to an objection: what it may mean, what to say first, which case it is."""
     analysis = [localize(a, lang) for a in objection.analysis]
     opener = localize(objection.opener, lang)
     lines = [f"【{localize(objection.title, lang)}】", ui("may_mean", lang)]
     lines += [f"• {a}" for a in analysis]
-    lines += [f"{ui('say_first', lang)}「{opener}」" if lang != "en" else f"{ui('say_first', lang)} \u201c{opener}\u201d",
-              ui("pick_branch", lang)]
+    lines += [f"{ui('say_first', lang)}{_quote(opener, lang)}", ui("pick_branch", lang)]
     buttons = _branch_buttons(objection.branches, lang) + _nav_buttons(lang)
     custom = {
         "type": "objection_card",
@@ -61,16 +68,11 @@ def objection_card(objection: Objection, lang: str) -> Reply:
         "title": localize(objection.title, lang),
         "analysis": analysis,
         "opener": opener,
-        "branches": [{"id": b.path, "label": localize(b.label, lang), "payload": branch_payload(b.path)}
-                     for b in objection.branches],
+        "branches": _branch_json(objection.branches, lang),
         "actions": buttons[len(objection.branches):],
         "source": _source_json(objection.source),
     }
     return Reply("\n".join(lines), buttons, custom)
-
-
-def _quote(text: str, lang: str) -> str:
-    return f"\u201c{text}\u201d" if lang == "en" else f"「{text}」"
 
 
 def branch_detail(objection: Objection, branch: Branch, lang: str) -> Reply:
@@ -100,8 +102,7 @@ def branch_detail(objection: Objection, branch: Branch, lang: str) -> Reply:
         "lines": sample,
         "principle": localize(branch.principle, lang),
         "source": _source_json(branch.source),
-        "branches": [{"id": b.path, "label": localize(b.label, lang), "payload": branch_payload(b.path)}
-                     for b in branch.children],
+        "branches": _branch_json(branch.children, lang),
     }
     return Reply("\n".join(lines), buttons, custom)
 

@@ -4,6 +4,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 RASA_PORT=${1:-5005}
 ACTION_PORT=${2:-5055}
+# Tests point these at their own files so they never touch a developer's conversations.
+ENDPOINTS=${COACH_ENDPOINTS:-endpoints.yml}
+MODEL=${COACH_MODEL:-models/coach.tar.gz}
 mkdir -p .state
 
 pids=()
@@ -40,8 +43,8 @@ if ! wait_http "http://127.0.0.1:$ACTION_PORT/health" 60 "${pids[0]}"; then
 fi
 
 echo "[run] starting the Rasa server on :$RASA_PORT (loading the model takes ~20s)"
-.venv/bin/rasa run --model models/coach.tar.gz --port "$RASA_PORT" \
-  --endpoints endpoints.yml --credentials credentials.yml &
+.venv/bin/rasa run --model "$MODEL" --port "$RASA_PORT" \
+  --endpoints "$ENDPOINTS" --credentials credentials.yml &
 pids+=($!)
 if ! wait_http "http://127.0.0.1:$RASA_PORT/" 180 "${pids[1]}"; then
   echo "[run] error: the Rasa server did not start (see above)" >&2
