@@ -44,7 +44,7 @@ train: setup
 	@$(MAKE) --no-print-directory $(MODEL)
 
 $(MODEL): $(TRAIN_INPUTS) $(SPACY)
-	@echo "[train] training data changed: training $(MODEL) (about 2-4 minutes on 2 cores)"
+	@echo "[train] training data changed: training $(MODEL) (about 1 minute on 2 cores)"
 	@start=$$(date +%s); \
 	$(RASA) train --config config.yml --domain domain.yml --data data/nlu data/rules.yml data/stories.yml \
 	  --out models --fixed-model-name coach --force; \
@@ -62,7 +62,7 @@ unit: setup
 
 test-nlu: train
 	@echo "[test] NLU on the held-out set $(HELDOUT) (never used for training)"
-	$(RASA) test nlu --nlu $(HELDOUT) --model $(MODEL) --out results/nlu --no-plot > results-nlu.log 2>&1 || { tail -40 results-nlu.log; exit 1; }
+	$(RASA) test nlu --nlu $(HELDOUT) --model $(MODEL) --out results/nlu --no-plot --successes > results-nlu.log 2>&1 || { tail -40 results-nlu.log; exit 1; }
 	@rm -f results-nlu.log
 	$(PY) -m coach.nlu_report check results/nlu
 

@@ -10,13 +10,18 @@ import argparse
 import datetime
 import json
 import platform
+import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import Optional
 
+from coach import PROJECT_ROOT
+from coach.i18n import EN, HANS, detect, normalize_text
+from coach.nlu_data import read_examples
 from coach.playbook import OBJECTION_INTENTS
 
+HELDOUT = PROJECT_ROOT / "tests" / "nlu" / "heldout.yml"
 MIN_MACRO_F1 = 0.95  # over the nine objections (issue #2)
 MIN_INTENT_F1 = 0.90  # for every objection
 
@@ -69,6 +74,41 @@ def summary(report: dict) -> str:
             f"accuracy (all intents): {report.get('accuracy', 0):.3f}")
 
 
+def _script(text: str) -> str:
+    """zh-Hans / zh-Hant / en, or 'mixed' when Chinese and English words share the message."""
+    lang = detect(text) or HANS
+    if lang != EN and re.search(r"[A-Za-z]{2,}", text):
+        return "mixed"
+    return "en" if lang == EN else lang
+
+
+def _originals(heldout: Path) -> dict:
+    """Normalised text -> text as written: rasa reports the text after ScriptNormalizer ran."""
+    return {normalize_text(text): text for _, text in read_examples(heldout)}
+
+
+def by_script(results_dir: Path, heldout: Path = HELDOUT) -> str:
+    """Objection accuracy per script, from rasa's per-example files (needs `rasa test nlu --successes`)."""
+    originals = _originals(heldout)
+    rows: dict = {}
+    for name in ("intent_successes.json", "intent_errors.json"):
+        path = Path(results_dir) / name
+        if not path.is_file():
+            return ""
+        for item in json.loads(path.read_text(encoding="utf-8")):
+            if item["intent"] not in OBJECTION_INTENTS:
+                continue
+            script = _script(originals.get(item["text"], item["text"]))
+            ok, total = rows.get(script, (0, 0))
+            rows[script] = (ok + (item["intent_prediction"]["name"] == item["intent"]), total + 1)
+    out = ["| script | objection utterances | correct | accuracy |", "|---|---|---|---|"]
+    for script in ("zh-Hans", "zh-Hant", "en", "mixed"):
+        ok, total = rows.get(script, (0, 0))
+        if total:
+            out.append(f"| {script} | {total} | {ok} | {ok / total:.3f} |")
+    return "\n".join(out)
+
+
 def _commit() -> str:
     try:
         return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
@@ -101,6 +141,9 @@ def cmd_markdown(args: argparse.Namespace) -> int:
         "Command: `make nlu-report` (trains if needed, then `rasa test nlu --nlu tests/nlu/heldout.yml`).", "",
         f"**{summary(report)}**", "", f"Bar enforced by `make test`: macro-F1 >= {MIN_MACRO_F1}, each objection >= {MIN_INTENT_F1}.",
         "", table(report), ""]
+    scripts = by_script(args.results)
+    if scripts:
+        lines += ["Objection accuracy by the script the rep wrote in (mixed = Chinese with English words):", "", scripts, ""]
     Path(args.out).write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {args.out}")
     return 0

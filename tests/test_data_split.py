@@ -3,24 +3,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
-
-import yaml
 
 from coach import PROJECT_ROOT
 from coach.i18n import HANS, HANT, EN, detect, normalize_text
+from coach.nlu_data import read_examples
 from coach.playbook import OBJECTION_INTENTS
 
 HELDOUT = PROJECT_ROOT / "tests" / "nlu" / "heldout.yml"
-
-
-def _examples(path: Path) -> list:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    out = []
-    for block in data.get("nlu", []):
-        if "intent" in block:
-            out += [(block["intent"], line[2:].strip()) for line in block["examples"].splitlines() if line.startswith("- ")]
-    return out
 
 
 def _key(text: str) -> str:
@@ -29,13 +18,13 @@ def _key(text: str) -> str:
 
 
 def test_no_heldout_utterance_is_in_the_training_data():
-    training = {_key(t) for f in (PROJECT_ROOT / "data" / "nlu").glob("*.yml") for _, t in _examples(f)}
-    leaked = [t for _, t in _examples(HELDOUT) if _key(t) in training]
+    training = {_key(t) for f in (PROJECT_ROOT / "data" / "nlu").glob("*.yml") for _, t in read_examples(f)}
+    leaked = [t for _, t in read_examples(HELDOUT) if _key(t) in training]
     assert not leaked, f"held-out lines found in data/nlu: {leaked}"
 
 
 def test_heldout_has_25_per_objection_in_all_three_scripts_and_out_of_scope_lines():
-    examples = _examples(HELDOUT)
+    examples = read_examples(HELDOUT)
     counts = Counter(intent for intent, _ in examples)
     for intent in OBJECTION_INTENTS:
         assert counts[intent] >= 25, intent
