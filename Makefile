@@ -24,10 +24,11 @@ export ACTION_PORT
 TRAIN_INPUTS := config.yml domain.yml data/rules.yml data/stories.yml $(wildcard data/nlu/*.yml) \
                 data/lexicon/sales_terms.txt $(wildcard coach/nlu/*.py) coach/i18n.py
 
-.PHONY: help setup train run test unit validate test-nlu test-stories nlu-report compare-pipelines lock clean
+.PHONY: help setup train run shell test unit validate test-nlu test-stories nlu-report compare-pipelines lock clean
 
 help:
 	@echo "make run                 set up, train if the data changed, start the coach (Ctrl-C stops)"
+	@echo "make shell               chat with the coach in this terminal (rasa shell)"
 	@echo "make test                set up, train if needed, run every test"
 	@echo "make nlu-report          regenerate docs/nlu_report.md from the held-out set"
 	@echo "make compare-pipelines  train the shipped and the alternative pipelines, write docs/nlu.md"
@@ -53,6 +54,9 @@ $(MODEL): $(TRAIN_INPUTS) $(SPACY)
 
 run: train
 	@scripts/run.sh $(RASA_PORT) $(ACTION_PORT)
+
+shell: train
+	@scripts/shell.sh
 
 validate: setup
 	$(RASA) data validate --config config.yml --domain domain.yml --data data/nlu data/rules.yml data/stories.yml --fail-on-warnings

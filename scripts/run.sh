@@ -12,11 +12,13 @@ mkdir -p .state
 pids=()
 cleanup() {
   trap - INT TERM EXIT
+  [ ${#pids[@]} -gt 0 ] || return 0
   echo; echo "[run] stopping"
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
   wait 2>/dev/null
 }
-trap cleanup INT TERM EXIT
+trap cleanup EXIT
+trap 'cleanup; exit 0' INT TERM  # Ctrl-C is the normal way to stop: not an error
 
 wait_http() {  # url, seconds, pid
   for _ in $(seq "$2"); do
@@ -56,9 +58,12 @@ cat <<MSG
 [run] Objection Coach is up.
   REST:  curl -s localhost:$RASA_PORT/webhooks/rest/webhook -H 'Content-Type: application/json' \\
            -d '{"sender": "rep-1", "message": "老板说你们价格太高了"}'
-  Shell: .venv/bin/rasa shell --model models/coach.tar.gz   (in another terminal, while this runs)
+  Shell: make shell   (in another terminal; works alongside this)
   Stop:  Ctrl-C
 MSG
 wait -n "${pids[@]}"
-echo "[run] a server exited; shutting down" >&2
+status=$?
+# Ctrl-C reaches the servers too; a server that stopped on SIGINT/SIGTERM is a normal stop.
+case $status in 0|130|143) exit 0 ;; esac
+echo "[run] a server exited with status $status; shutting down" >&2
 exit 1

@@ -67,7 +67,7 @@ def test_branch_button_gives_strategy_lines_principle_and_source():
     assert 2 <= len(payload["lines"]) <= 4
     assert payload["principle"] == branch.principle["en"]
     assert payload["source"]["file"] in messages[0]["text"]
-    assert branch.strategy["en"] in messages[0]["text"]
+    assert f"Strategy: {branch.strategy['en']}" in messages[0]["text"]
     assert "language" not in slot_events(events), "a payload carries no language: keep the previous one"
 
 
