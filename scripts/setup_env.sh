@@ -28,8 +28,9 @@ echo "[setup] installing pip==$PIP_VERSION"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "pip==$PIP_VERSION"
 echo "[setup] installing requirements.lock (first run takes a few minutes: TensorFlow is large)"
 start=$(date +%s)
+# Show one line per package as progress; pip's own summary line lists all ~190 and is dropped.
 "$VENV/bin/python" -m pip install --disable-pip-version-check --progress-bar off \
-  -r requirements.lock 2>&1 | grep -E '^(Collecting|Successfully|ERROR|error)' | sed 's/^/[setup]   /' || true
+  -r requirements.lock 2>&1 | grep -E '^(Collecting|ERROR|error)' | sed 's/^/[setup]   /' || true
 # grep swallows pip's exit code, so check the result explicitly.
 "$VENV/bin/python" -m pip check >/dev/null || { "$VENV/bin/python" -m pip check; echo "[setup] error: dependency check failed" >&2; exit 1; }
 if ! err=$("$VENV/bin/python" -W ignore -c 'import rasa.version, rasa_sdk, spacy, jieba, opencc, yaml' 2>&1); then

@@ -123,3 +123,9 @@ def test_out_of_scope_gets_a_redirect_not_a_strategy(coach):
     replies = _post(coach, "rest-oos", "明天天气怎么样")
     kinds = {r["custom"]["type"] for r in replies if r.get("custom")}
     assert kinds == {"objection_menu"}
+
+
+@pytest.mark.parametrize("message", ["x" * 20000, "<script>alert(1)</script>", "\u200f\u200d😀", '/choose_branch{"branch": "../../etc/passwd"}'])
+def test_hostile_messages_get_a_reply_not_a_crash(coach, message):
+    replies = _post(coach, "rest-hostile", message)
+    assert replies and all("Traceback" not in (r.get("text") or "") for r in replies)
