@@ -61,7 +61,7 @@ shell: train
 validate: setup
 	$(RASA) data validate --config config.yml --domain domain.yml --data data/nlu data/rules.yml data/stories.yml --fail-on-warnings
 
-unit: setup
+unit: train
 	$(PY) -m pytest -q tests
 
 test-nlu: train
