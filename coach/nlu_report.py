@@ -168,7 +168,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         "DIET without transformer layers. `configs/jieba_tokenizer.yml`: the same with JiebaTokenizer "
         "(whitespace tokens removed) instead of spaCy. `configs/diet_transformer.yml`: the shipped pipeline "
         "with DIET's default 2 transformer layers. Training time is wall-clock `rasa train nlu` on this machine "
-        "(2 cores), including start-up.", "",
+        "(2 cores), including start-up. The shipped row can differ slightly from docs/nlu_report.md, which "
+        "evaluates the model `make train` builds with `rasa train` (the same NLU data plus the dialogue data).", "",
         *rows, ""]
     if args.note:
         lines += [args.note, ""]
