@@ -73,6 +73,14 @@ def detect(text: str) -> Optional[str]:
     return None  # only characters shared by both scripts: keep whatever was used before
 
 
+def script(text: str) -> str:
+    """For reports: zh-Hans / zh-Hant / en, or 'mixed' when Chinese carries English words."""
+    lang = detect(text) or HANS
+    if lang != EN and _LATIN_WORD.search(text):
+        return "mixed"
+    return lang
+
+
 def requested(text: str) -> Optional[str]:
     """The language a switch request asks for ('说英文' -> 'en'), or None."""
     lowered = text.lower()

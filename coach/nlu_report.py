@@ -2,7 +2,7 @@
 
   python -m coach.nlu_report check results/nlu            # exit 1 below the bar
   python -m coach.nlu_report markdown results/nlu docs/nlu_report.md
-  python -m coach.nlu_report compare docs/nlu.md spacy=results/nlu jieba=results/nlu_jieba
+  python -m coach.nlu_report compare docs/nlu.md "shipped=results/compare/shipped" ...   # scripts/compare_pipelines.sh
 """
 from __future__ import annotations
 
@@ -10,14 +10,12 @@ import argparse
 import datetime
 import json
 import platform
-import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import Optional
 
-from coach import PROJECT_ROOT
-from coach.i18n import EN, HANS, detect, normalize_text
+from coach import PROJECT_ROOT, i18n
 from coach.nlu_data import read_examples
 from coach.playbook import OBJECTION_INTENTS
 
@@ -74,17 +72,9 @@ def summary(report: dict) -> str:
             f"accuracy (all intents): {report.get('accuracy', 0):.3f}")
 
 
-def _script(text: str) -> str:
-    """zh-Hans / zh-Hant / en, or 'mixed' when Chinese and English words share the message."""
-    lang = detect(text) or HANS
-    if lang != EN and re.search(r"[A-Za-z]{2,}", text):
-        return "mixed"
-    return "en" if lang == EN else lang
-
-
 def _originals(heldout: Path) -> dict:
     """Normalised text -> text as written: rasa reports the text after ScriptNormalizer ran."""
-    return {normalize_text(text): text for _, text in read_examples(heldout)}
+    return {i18n.normalize_text(text): text for _, text in read_examples(heldout)}
 
 
 def by_script(results_dir: Path, heldout: Path = HELDOUT) -> str:
@@ -98,7 +88,7 @@ def by_script(results_dir: Path, heldout: Path = HELDOUT) -> str:
         for item in json.loads(path.read_text(encoding="utf-8")):
             if item["intent"] not in OBJECTION_INTENTS:
                 continue
-            script = _script(originals.get(item["text"], item["text"]))
+            script = i18n.script(originals.get(item["text"], item["text"]))
             ok, total = rows.get(script, (0, 0))
             rows[script] = (ok + (item["intent_prediction"]["name"] == item["intent"]), total + 1)
     out = ["| script | objection utterances | correct | accuracy |", "|---|---|---|---|"]

@@ -4,9 +4,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 RASA_PORT=${1:-5005}
 ACTION_PORT=${2:-5055}
-# Tests point these at their own files so they never touch a developer's conversations.
+# Tests point this at their own file so they never touch a developer's conversations.
 ENDPOINTS=${COACH_ENDPOINTS:-endpoints.yml}
-MODEL=${COACH_MODEL:-models/coach.tar.gz}
 mkdir -p .state
 
 pids=()
@@ -20,14 +19,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'cleanup; exit 0' INT TERM  # Ctrl-C is the normal way to stop: not an error
 
-wait_http() {  # url, seconds, pid
-  for _ in $(seq "$2"); do
-    if ! kill -0 "$3" 2>/dev/null; then return 1; fi
-    if curl -fsS "$1" >/dev/null 2>&1; then return 0; fi
-    sleep 1
-  done
-  return 1
-}
+source scripts/lib.sh
 
 for port in "$RASA_PORT" "$ACTION_PORT"; do
   if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
@@ -45,7 +37,7 @@ if ! wait_http "http://127.0.0.1:$ACTION_PORT/health" 60 "${pids[0]}"; then
 fi
 
 echo "[run] starting the Rasa server on :$RASA_PORT (loading the model takes ~20s)"
-.venv/bin/rasa run --model "$MODEL" --port "$RASA_PORT" \
+.venv/bin/rasa run --model models/coach.tar.gz --port "$RASA_PORT" \
   --endpoints "$ENDPOINTS" --credentials credentials.yml &
 pids+=($!)
 if ! wait_http "http://127.0.0.1:$RASA_PORT/" 180 "${pids[1]}"; then

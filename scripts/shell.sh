@@ -3,6 +3,7 @@
 # Uses its own ports, so it also works while `make run` is running.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
 ACTION_PORT=${SHELL_ACTION_PORT:-5056}
 mkdir -p .state
 endpoints=$(mktemp --suffix=.yml)
@@ -10,10 +11,10 @@ printf 'action_endpoint:\n  url: "http://localhost:%s/webhook"\ntracker_store:\n
 .venv/bin/python -m coach.action_server --port "$ACTION_PORT" > .state/shell-actions.log 2>&1 &
 actions=$!
 trap 'kill $actions 2>/dev/null; rm -f "$endpoints"' EXIT
-for _ in $(seq 60); do
-  curl -fsS "http://127.0.0.1:$ACTION_PORT/health" >/dev/null 2>&1 && break
-  kill -0 $actions 2>/dev/null || { cat .state/shell-actions.log >&2; exit 1; }
-  sleep 1
-done
+if ! wait_http "http://127.0.0.1:$ACTION_PORT/health" 60 "$actions"; then
+  cat .state/shell-actions.log >&2
+  echo "[shell] error: the action server did not start (see above)" >&2
+  exit 1
+fi
 echo "[shell] type what the customer said; /stop to quit"
 .venv/bin/rasa shell --model models/coach.tar.gz --endpoints "$endpoints" --port "${SHELL_PORT:-5006}"

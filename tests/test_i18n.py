@@ -47,3 +47,11 @@ def test_traditional_is_generated_from_simplified():
 
 def test_normalize_text_maps_traditional_and_fullwidth():
     assert i18n.normalize_text("鋪貨ＡＢＣ１２") == "铺货ABC12"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("老板说太贵", i18n.HANS), ("老闆說太貴", i18n.HANT), ("the owner says too expensive", i18n.EN),
+    ("老板说price太高", "mixed"), ("太高了", i18n.HANS),
+])
+def test_script_for_reports(text, expected):
+    assert i18n.script(text) == expected
