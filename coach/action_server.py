@@ -1,7 +1,9 @@
-"""Start the Rasa action server, but only with a valid playbook.
+"""Start the Rasa action server, but only with a valid playbook; load the drills first too.
 
 rasa_sdk would start and then fail per request (or exit with a traceback); validating first
-gives trainers one clear list of what to fix. Usage: python -m coach.action_server [--port 5055]
+gives trainers one clear list of what to fix. A broken playbook stops the start; a broken drill
+is reported and skipped (the others keep working, and it is picked up once fixed).
+Usage: python -m coach.action_server [--port 5055]
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import logging
 import os
 import sys
 
+from coach.drills import default_library, drills_dir
 from coach.errors import ContentError
 from coach.playbook import default_playbook
 
@@ -25,6 +28,16 @@ def main(argv: list) -> int:
         print("\nThe action server did not start: fix the playbook files above and run again.", file=sys.stderr)
         return 2
     print(f"[actions] playbook OK: {len(playbook.objections)} objections")
+    library = default_library()
+    problems = library.problems()
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    skipped = f", {len({p.file for p in problems})} skipped (see above)" if problems else ""
+    print(f"[actions] drills: {len(library.all())} loaded from {drills_dir()}{skipped}; edits are picked up live")
+    # The spaCy tokenizer for key-move matchers loads now rather than on the first drill reply.
+    from coach.nlu.tokens import zh_nlp
+
+    zh_nlp()
     # Bind to loopback unless told otherwise: only the Rasa server needs to reach this port.
     os.environ.setdefault("SANIC_HOST", "127.0.0.1")
     logging.basicConfig(level=logging.INFO, format="[actions] %(message)s")

@@ -25,12 +25,24 @@ CODES: dict[str, tuple[str, str]] = {
     "E016": ("'{field}' value '{value}' is not allowed", "Use one of: {allowed}."),
     "E017": ("'{field}' value '{value}' does not match the pattern {pattern}", "Use lower-case letters, digits and '_' only."),
     "E018": ("'{field}' must not be empty", "Write the text, or remove the field if it is optional."),
+    "E019": ("'{field}' is {value}; it must be {bounds}", "Change the value to {bounds}."),
     "E101": ("playbook entry id '{id}' does not match the file name '{stem}'", "Rename the file to {id}.yml or set 'id: {stem}'."),
     "E102": ("intent '{intent}' is covered by two playbook files: {other}", "Keep one entry per objection intent."),
     "E103": ("no playbook entry for objection intent '{intent}'", "Add data/playbook/<id>.yml with 'intent: {intent}'."),
     "E104": ("duplicate branch id '{id}' among siblings", "Give each branch of the same parent a distinct id."),
     "E105": ("source file '{cited}' is not one of the seed documents", "Cite one of: {allowed}."),
     "E106": ("playbook folder {folder} has no .yml files", "Point COACH_PLAYBOOK_DIR at the folder that holds the playbook."),
+    # Drills (data/drills/*.yml, docs/drills.md)
+    "E201": ("drill id '{id}' does not match the file name '{stem}'", "Rename the file to {id}.yml or set 'id: {stem}'."),
+    "E202": ("unknown move '{move}' in {field}", "Use a generic move ({generic}) or a key move defined under 'key_moves:' ({keys})."),
+    "E203": ("{field} has no '{lang}' text, but 'languages' lists {lang}", "Add '{lang}:' here, or remove {lang} from 'languages'."),
+    "E204": ("rubric 'required' weights add up to {total}, not 100", "Change the weights so that they add up to 100: the score is out of 100."),
+    "E205": ("objection '{objection}' is not one the coach knows", "Use one of: {allowed}."),
+    "E206": ("'objections' lists {listed}, but the stages raise {staged}", "List the objection of each stage, in stage order."),
+    "E207": ("hidden truth branch '{branch}' is not in the playbook", "Use a branch path from data/playbook, e.g. price.higher.margin."),
+    "E208": ("key move '{move}' has the name of a generic move", "Rename it: generic moves ({generic}) are detected already."),
+    "E209": ("key move '{move}': spaCy pattern {index} is invalid: {detail}", "Fix the token pattern; see https://spacy.io/usage/rule-based-matching (keys such as LOWER, TEXT, REGEX, IN, OP)."),
+    "E211": ("drill folder {folder} has no .yml files", "Point COACH_DRILLS_DIR at the folder that holds the drills, or add a drill (docs/drills.md)."),
 }
 
 

@@ -73,6 +73,7 @@ class Objection:
     source: Source
     branches: tuple
     note: Optional[Text] = None
+    aliases: tuple = ()  # lower-case words that name this objection, zh and en (drill requests)
     file: Optional[Path] = None
 
 
@@ -167,6 +168,7 @@ def load_file(path: Path) -> tuple[Optional[Objection], list[Problem]]:
         source=Source(**data["source"]),
         branches=tuple(_branch(b, data["id"]) for b in data["branches"]),
         note=_text(data["note"]) if "note" in data else None,
+        aliases=tuple(a.lower() for lang in ("zh", "en") for a in data.get("aliases", {}).get(lang, [])),
         file=path,
     )
     return objection, []

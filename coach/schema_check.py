@@ -66,6 +66,11 @@ def _simple(err: ValidationError, data: Any, file: Path, schema_ref: str) -> Ite
     elif kind in ("enum", "const"):
         allowed = err.validator_value if kind == "enum" else [err.validator_value]
         yield Problem.make("E016", file, line, field=field, value=err.instance, allowed=", ".join(map(str, allowed)))
+    elif kind in ("minimum", "maximum"):
+        lo, hi = err.schema.get("minimum"), err.schema.get("maximum")
+        bounds = f"from {lo} to {hi}" if lo is not None and hi is not None else (
+            f"at least {lo}" if lo is not None else f"at most {hi}")
+        yield Problem.make("E019", file, line, field=field, value=err.instance, bounds=bounds)
     elif kind == "pattern":
         yield Problem.make("E017", file, line, field=field, value=err.instance, pattern=err.validator_value)
     else:

@@ -11,7 +11,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from coach import PROJECT_ROOT
 from coach.nlu.jieba_tokenizer import WhitespaceSafeJiebaTokenizer
-from coach.nlu.lexicon import load_user_dictionary
+from coach.nlu.tokens import load_user_dictionary
 from coach.nlu.normalizer import ORIGINAL_TEXT, ScriptNormalizer
 
 MIXED = "老板说price too high, 要铺货"

@@ -11,7 +11,6 @@ import shutil
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
-import jieba
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -19,19 +18,10 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from coach.nlu.tokens import load_user_dictionary
+
 logger = logging.getLogger(__name__)
 DICT_NAME = "user_dict.txt"
-_loaded: set = set()
-
-
-def load_user_dictionary(path: Path) -> None:
-    """Add the entries of a jieba user dictionary (idempotent per file content)."""
-    content = path.read_text(encoding="utf-8")
-    if content in _loaded:
-        return
-    jieba.setLogLevel(logging.WARNING)
-    jieba.load_userdict(str(path))
-    _loaded.add(content)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=True)

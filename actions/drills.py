@@ -1,0 +1,217 @@
+"""Role-play drill actions: list, start, each rep turn (the form's validation), stop, end, progress.
+
+A running drill is the `drill_form` loop: every rep message fills `drill_reply` and goes to
+ValidateDrillForm, except stop_drill, which interrupts it. The session itself is the `drill` slot.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.context import entity, language, playbook, send, user_text
+from coach import drill_engine, drill_replies
+from coach.drill_picker import pick, suggest
+from coach.drills import Drill, default_library
+from coach.i18n import localize, ui
+from coach.move_matcher import detect_moves
+from coach.replies import Reply
+from coach.results_store import DrillResult, default_store
+from coach.scoring import score
+
+logger = logging.getLogger(__name__)
+MAX_QUOTED = 1000  # characters of a rep reply kept in the session and transcript
+
+
+def _rows(rep_id: str) -> list:
+    try:
+        return default_store().progress(rep_id)
+    except Exception:  # a broken results file must not stop the drill itself
+        logger.exception("results store unavailable")
+        return []
+
+
+def _finish(dispatcher: CollectingDispatcher, tracker: Tracker, drill: Drill, session: dict, lang: str) -> None:
+    """Score, store (exactly once: keyed by the session id) and show the scorecard."""
+    card = score(drill, session)
+    result = DrillResult(
+        result_id=session["id"], rep_id=tracker.sender_id, drill_id=drill.id, objection=drill.objections[0],
+        difficulty=drill.difficulty, score=card.score, passed=card.passed, outcome=card.outcome,
+        truth_uncovered=card.truth_uncovered, moves=card.moves, transcript=session["transcript"],
+        started_at=session["started_at"], finished_at=time.time())
+    saved = True
+    try:
+        default_store().add(result)
+    except Exception:
+        logger.exception("could not store drill result %s", session["id"])
+        saved = False
+    suggestion = suggest(_rows(tracker.sender_id), default_library().all(), exclude=drill.id)
+    reply = drill_replies.scorecard(drill, card, session, lang, suggestion)
+    if not saved:
+        reply.text += "\n" + ui("result_not_saved", lang)
+        reply.custom["saved"] = False
+    send(dispatcher, reply)
+
+
+def _start(dispatcher: CollectingDispatcher, drill: Drill, lang: str) -> dict:
+    session, opening = drill_engine.start(drill, lang)
+    send(dispatcher, drill_replies.intro(drill, lang))
+    send(dispatcher, drill_replies.customer_line(drill, session, opening, "opening"))
+    return session
+
+
+def _session(tracker: Tracker) -> Optional[dict]:
+    session = tracker.get_slot("drill")
+    return session if isinstance(session, dict) and session.get("v") == drill_engine.STATE_VERSION else None
+
+
+def _running(tracker: Tracker) -> tuple:
+    """(session, drill): either may be None (no drill, or its file was removed meanwhile)."""
+    session = _session(tracker)
+    return session, (default_library().get(session["drill"]) if session else None)
+
+
+class ActionListDrills(Action):
+    def name(self) -> Text:
+        return "action_list_drills"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        lang, events = language(tracker)
+        send(dispatcher, drill_replies.drill_menu(default_library().all(), playbook(), lang))
+        return events
+
+
+class ActionStartDrill(Action):
+    """'练习价格异议' / a drill button -> the rubric, then the customer's opening line."""
+
+    def name(self) -> Text:
+        return "action_start_drill"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        lang, events = language(tracker)
+        library = default_library()
+        events.append(SlotSet("drill_id", None))
+        wanted = entity(tracker, "drill_id") or tracker.get_slot("drill_id")
+        if wanted:
+            drill = library.get(wanted)  # ids come from buttons or forged payloads: only known ids pass
+            if drill is None:
+                send(dispatcher, drill_replies.drill_menu(library.all(), playbook(), lang, "drill_unknown"))
+                return events + [SlotSet("drill", None)]
+        else:
+            drill, named = pick(user_text(tracker), library.all(), playbook())
+            if drill is None:
+                if named:
+                    title = localize(playbook().for_intent(named[0]).title, lang)
+                    send(dispatcher, drill_replies.drill_menu(library.all(), playbook(), lang, "drill_none_for",
+                                                              objection=title))
+                else:
+                    send(dispatcher, drill_replies.drill_menu([], playbook(), lang))
+                return events + [SlotSet("drill", None)]
+        session = _start(dispatcher, drill, lang)
+        return events + [SlotSet("drill", session), SlotSet("drill_reply", None)]
+
+
+class ValidateDrillForm(FormValidationAction):
+    """Each rep reply in a drill: detect moves, move the customer, give feedback."""
+
+    def name(self) -> Text:
+        return "validate_drill_form"
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> List[Text]:
+        session = _session(tracker)
+        return ["drill_reply"] if session and not session.get("ended") else []
+
+    def validate_drill_reply(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> Dict[Text, Any]:
+        lang, events = language(tracker)
+        slots: Dict[Text, Any] = {e["name"]: e["value"] for e in events}
+        session, drill = _running(tracker)
+        if session is None:
+            return {**slots, "drill_reply": "-"}
+        if drill is None:
+            send(dispatcher, Reply(ui("drill_gone", lang)))
+            return {**slots, "drill": drill_engine.stop(session), "drill_reply": "-"}
+        text = user_text(tracker).strip()
+        if text.startswith("/"):
+            return {**slots, **self._payload(dispatcher, tracker, drill, session, lang)}
+        text = text[:MAX_QUOTED]
+        moves = detect_moves(drill, text, (tracker.latest_message or {}).get("moves") or [])
+        result = drill_engine.step(drill, session, text, moves)
+        if not drill.exam:
+            send(dispatcher, drill_replies.feedback(drill, result, text, lang))
+        if result.customer:
+            send(dispatcher, drill_replies.customer_line(drill, session, result.customer, result.state))
+        return {**slots, "drill": session, "drill_reply": text if result.ended else None}
+
+    def _payload(self, dispatcher: CollectingDispatcher, tracker: Tracker, drill: Drill, session: dict,
+                 lang: str) -> Dict[Text, Any]:
+        """A button pressed during a drill: a new drill ends this one; anything else is not a reply."""
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        wanted = entity(tracker, "drill_id")
+        new = default_library().get(wanted) if intent == "start_drill" and wanted else None
+        if new is None:
+            send(dispatcher, Reply(ui("drill_in_progress", lang)))
+            return {"drill_reply": None}
+        _finish(dispatcher, tracker, drill, drill_engine.stop(session), lang)
+        return {"drill": _start(dispatcher, new, lang), "drill_reply": None}
+
+
+class ActionAskDrillReply(Action):
+    """The form asks for the next reply; the customer's line was already sent by the validation."""
+
+    def name(self) -> Text:
+        return "action_ask_drill_reply"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        return []
+
+
+class ActionDrillEnd(Action):
+    """The form finished (goal, turns, walk-away): scorecard and result."""
+
+    def name(self) -> Text:
+        return "action_drill_end"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        lang, events = language(tracker)
+        session, drill = _running(tracker)
+        if session and drill and session.get("ended"):
+            _finish(dispatcher, tracker, drill, session, lang)
+        return events + [SlotSet("drill", None), SlotSet("drill_reply", None)]
+
+
+class ActionStopDrill(Action):
+    """'退出' / 'stop': end the running drill with a scorecard, or say none is running."""
+
+    def name(self) -> Text:
+        return "action_stop_drill"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        lang, events = language(tracker)
+        session, drill = _running(tracker)
+        if session is None or drill is None or session.get("ended") == "stopped":
+            reply = drill_replies.drill_menu(default_library().all(), playbook(), lang)
+            send(dispatcher, Reply(ui("drill_not_running", lang) + "\n" + reply.text, reply.buttons, reply.custom))
+        else:
+            _finish(dispatcher, tracker, drill, drill_engine.stop(session), lang)
+        return events + [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("drill", None),
+                         SlotSet("drill_reply", None)]
+
+
+class ActionProgress(Action):
+    """'我的成绩' / 'my progress': first, best and latest score per objection, and what to do next."""
+
+    def name(self) -> Text:
+        return "action_progress"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        lang, events = language(tracker)
+        rows = _rows(tracker.sender_id)
+        send(dispatcher, drill_replies.progress(rows, playbook(), lang, suggest(rows, default_library().all())))
+        return events
