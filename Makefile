@@ -21,16 +21,22 @@ export ACTION_PORT
 
 # What the trained model depends on. The playbook is not here: it is read by the action
 # server at start-up, so editing it never needs retraining.
+# Drills are not here either: trainers add them without retraining.
 TRAIN_INPUTS := config.yml domain.yml data/rules.yml data/stories.yml $(wildcard data/nlu/*.yml) \
-                data/lexicon/sales_terms.txt $(wildcard coach/nlu/*.py) coach/i18n.py
+                data/lexicon/sales_terms.txt $(wildcard coach/nlu/*.py) coach/i18n.py \
+                data/moves/train.yml data/moves/moves.yml coach/move_model.py coach/moves.py
 
-.PHONY: help setup train run shell test unit validate test-nlu test-stories nlu-report compare-pipelines lock clean
+.PHONY: help setup train run shell test unit validate validate-drills test-nlu test-moves test-stories nlu-report \
+        moves-report report compare-pipelines lock clean
 
 help:
 	@echo "make run                 set up, train if the data changed, start the coach (Ctrl-C stops)"
 	@echo "make shell               chat with the coach in this terminal (rasa shell)"
 	@echo "make test                set up, train if needed, run every test"
+	@echo "make validate-drills     check the drill files (DRILLS=path/to/file.yml for one file)"
+	@echo "make report              drill results per rep and objection (CSV=out.csv to export, REP=id for one rep)"
 	@echo "make nlu-report          regenerate docs/nlu_report.md from the held-out set"
+	@echo "make moves-report        regenerate docs/moves.md (move detection on held-out rep replies)"
 	@echo "make compare-pipelines  train the shipped and the alternative pipelines, write docs/nlu.md"
 	@echo "make lock                re-resolve requirements.in into requirements.lock"
 
@@ -61,6 +67,13 @@ shell: train
 validate: setup
 	$(RASA) data validate --config config.yml --domain domain.yml --data data/nlu data/rules.yml data/stories.yml --fail-on-warnings
 
+# Trainers: check drills without training anything. DRILLS defaults to data/drills.
+validate-drills: setup
+	@$(PY) -m coach.validate $(DRILLS)
+
+report: setup
+	@$(PY) -m coach.report $(if $(REP),--rep "$(REP)") $(if $(CSV),--csv "$(CSV)") $(if $(DB),--db "$(DB)")
+
 unit: train
 	$(PY) -m pytest -q tests
 
@@ -70,18 +83,25 @@ test-nlu: train
 	@rm -f results-nlu.log
 	$(PY) -m coach.nlu_report check results/nlu
 
+test-moves: train
+	@echo "[test] move detection on the held-out rep replies tests/moves/heldout.yml"
+	$(PY) -m coach.move_eval check
+
 # --e2e makes the story test also check the NLU intent of each user line (without it only actions are checked).
 test-stories: train
 	$(RASA) test core --e2e --stories tests/test_stories.yml --model $(MODEL) --out results/core --fail-on-prediction-errors --no-plot
 
 test: train
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory validate test-nlu test-stories; \
+	$(MAKE) --no-print-directory validate validate-drills test-nlu test-moves test-stories; \
 	$(PY) -m pytest -q tests; \
 	echo "[test] all checks passed in $$(( $$(date +%s) - start ))s (after setup and training)"
 
 nlu-report: test-nlu
 	$(PY) -m coach.nlu_report markdown results/nlu docs/nlu_report.md
+
+moves-report: train
+	$(PY) -m coach.move_eval markdown docs/moves.md
 
 compare-pipelines: setup
 	scripts/compare_pipelines.sh

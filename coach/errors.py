@@ -25,7 +25,7 @@ CODES: dict[str, tuple[str, str]] = {
     "E016": ("'{field}' value '{value}' is not allowed", "Use one of: {allowed}."),
     "E017": ("'{field}' value '{value}' does not match the pattern {pattern}", "Use lower-case letters, digits and '_' only."),
     "E018": ("'{field}' must not be empty", "Write the text, or remove the field if it is optional."),
-    "E019": ("'{field}' is {value}; it must be {bounds}", "Change the value to {bounds}."),
+    "E019": ("'{field}' is {value}; it must be {bounds}", "Use a value {bounds}."),
     "E101": ("playbook entry id '{id}' does not match the file name '{stem}'", "Rename the file to {id}.yml or set 'id: {stem}'."),
     "E102": ("intent '{intent}' is covered by two playbook files: {other}", "Keep one entry per objection intent."),
     "E103": ("no playbook entry for objection intent '{intent}'", "Add data/playbook/<id>.yml with 'intent: {intent}'."),

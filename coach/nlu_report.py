@@ -106,7 +106,7 @@ def _commit() -> str:
         return "unknown"
 
 
-def _header(title: str) -> list:
+def header(title: str) -> list:
     return [f"# {title}", "",
             f"Generated {datetime.date.today().isoformat()} at commit {_commit()} on {platform.machine()} "
             f"({platform.python_implementation()} {platform.python_version()}). Regenerate with the command below; "
@@ -127,7 +127,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_markdown(args: argparse.Namespace) -> int:
     report = load(args.results)
-    lines = _header("NLU per-intent report (held-out set)") + [
+    lines = header("NLU per-intent report (held-out set)") + [
         "Command: `make nlu-report` (trains if needed, then `rasa test nlu --nlu tests/nlu/heldout.yml`).", "",
         f"**{summary(report)}**", "", f"Bar enforced by `make test`: macro-F1 >= {MIN_MACRO_F1}, each objection >= {MIN_INTENT_F1}.",
         "", table(report), ""]
@@ -151,7 +151,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         took = f"{seconds.read_text().strip()} s" if seconds.is_file() else "-"
         rows.append(f"| {name} | {macro_f1(report):.3f} | {worst} {scores[worst]:.3f} | "
                     f"{report.get('accuracy', 0):.3f} | {took} |")
-    lines = _header("NLU pipeline comparison on the held-out set") + [
+    lines = header("NLU pipeline comparison on the held-out set") + [
         "Command: `make compare-pipelines` (scripts/compare_pipelines.sh). Every pipeline is trained on "
         "`data/nlu` with the same seed and evaluated on `tests/nlu/heldout.yml`. "
         "`config.yml` (shipped): SpacyNLP + SpacyTokenizer over a blank zh pipeline with the jieba segmenter, "

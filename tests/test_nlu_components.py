@@ -49,7 +49,6 @@ def test_whitespace_safe_jieba_tokenizer_has_no_whitespace_tokens_and_keeps_offs
     assert [t.text for t in tokens if t.text.isascii() and t.text.isalpha()] == ["price", "too", "high"]
 
 
-@pytest.mark.skipif(not SPACY_MODEL.is_dir(), reason="built by `make setup`")
 def test_spacy_pipeline_segments_sales_terms_with_the_user_dictionary():
     nlp = spacy.load(SPACY_MODEL)
     load_user_dictionary(PROJECT_ROOT / "data" / "lexicon" / "sales_terms.txt")

@@ -52,5 +52,8 @@ def doc(text: str) -> Doc:
 
 
 def tokenize(text: str) -> list:
-    """Token texts without whitespace tokens, as SpacyTokenizer produces them."""
-    return [t.text for t in doc(text) if not t.is_space]
+    """Token texts without whitespace tokens, as SpacyTokenizer produces them.
+
+    Lower-cased first, as SpacyNLP does by default (case_sensitive: false).
+    """
+    return [t.text for t in zh_nlp()(normalize_text(text).lower()) if not t.is_space]

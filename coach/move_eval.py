@@ -1,0 +1,163 @@
+"""Measure move detection on the held-out rep replies (tests/moves/heldout.yml).
+
+Generic moves come from the trained Rasa model (MoveClassifier in the NLU pipeline); a reply
+labelled with a `drill` also goes through that drill's spaCy matchers, as in a real drill.
+
+  python -m coach.move_eval check   [--model models/coach.tar.gz]    # exit 1 below the bar
+  python -m coach.move_eval markdown docs/moves.md [--model ...]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import yaml
+
+from coach import PROJECT_ROOT, i18n
+from coach.moves import generic_names
+
+HELDOUT = PROJECT_ROOT / "tests" / "moves" / "heldout.yml"
+MODEL = PROJECT_ROOT / "models" / "coach.tar.gz"
+MIN_MICRO_F1 = 0.85  # issue #3, over every label in the held-out set
+
+
+@dataclass
+class Item:
+    text: str
+    gold: frozenset
+    drill: Optional[str]
+    predicted: frozenset = frozenset()
+
+
+def read_heldout(path: Path = HELDOUT) -> list:
+    with Path(path).open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    return [Item(r["text"], frozenset(r.get("moves") or []), r.get("drill")) for r in data["replies"]]
+
+
+def _nlu_moves(texts: list, model: Path) -> list:
+    from rasa.core.agent import Agent  # slow import: only when evaluating
+
+    agent = Agent.load(str(model))
+
+    async def parse_all() -> list:
+        return [(await agent.parse_message(t)).get("moves") or [] for t in texts]
+
+    return asyncio.run(parse_all())
+
+
+def predict(items: list, model: Path = MODEL) -> list:
+    """Fill `predicted`: the NLU first for all replies, then the drill matchers (they add jieba words)."""
+    from coach.drills import default_library
+    from coach.move_matcher import detect_moves
+
+    nlu = _nlu_moves([i.text for i in items], model)
+    library = default_library()
+    for item, moves in zip(items, nlu):
+        drill = library.get(item.drill) if item.drill else None
+        if item.drill and drill is None:
+            raise SystemExit(f"error: held-out reply names drill '{item.drill}', which is not a valid drill")
+        item.predicted = frozenset(detect_moves(drill, item.text, moves) if drill else moves)
+    return items
+
+
+def counts(items: list, labels: Optional[set] = None) -> tuple:
+    """(tp, fp, fn) over items, restricted to `labels` if given."""
+    tp = fp = fn = 0
+    for item in items:
+        gold = item.gold if labels is None else item.gold & labels
+        pred = item.predicted if labels is None else item.predicted & labels
+        tp += len(gold & pred)
+        fp += len(pred - gold)
+        fn += len(gold - pred)
+    return tp, fp, fn
+
+
+def f1(tp: int, fp: int, fn: int) -> tuple:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def micro_f1(items: list, labels: Optional[set] = None) -> float:
+    return f1(*counts(items, labels))[2]
+
+
+def per_label(items: list) -> list:
+    labels = sorted({m for i in items for m in i.gold | i.predicted},
+                    key=lambda m: (m not in generic_names(), generic_names().index(m) if m in generic_names() else 0, m))
+    rows = []
+    for label in labels:
+        tp, fp, fn = counts(items, {label})
+        p, r, f = f1(tp, fp, fn)
+        rows.append((label, p, r, f, tp + fn))
+    return rows
+
+
+def report(items: list) -> str:
+    generic = set(generic_names())
+    keys = {m for i in items for m in i.gold | i.predicted} - generic
+    lines = [
+        f"- **micro-F1, all labels: {micro_f1(items):.3f}** (gate: {MIN_MICRO_F1})",
+        f"- micro-F1, the nine generic moves (Rasa MoveClassifier): {micro_f1(items, generic):.3f}",
+        f"- micro-F1, drill key moves (spaCy matchers from the drill files): {micro_f1(items, keys):.3f}",
+        f"- replies whose predicted set is exactly right: {sum(i.gold == i.predicted for i in items) / len(items):.3f}",
+        f"- held-out replies: {len(items)} ({sum(1 for i in items if i.drill)} in a drill's context)",
+        "",
+        "| move | precision | recall | F1 | support |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [f"| {m} | {p:.3f} | {r:.3f} | {f:.3f} | {n} |" for m, p, r, f, n in per_label(items)]
+    lines += ["", "| script | replies | micro-F1 |", "|---|---|---|"]
+    for script in ("zh-Hans", "zh-Hant", "en", "mixed"):
+        group = [i for i in items if i18n.script(i.text) == script]
+        if group:
+            lines.append(f"| {script} | {len(group)} | {micro_f1(group):.3f} |")
+    return "\n".join(lines)
+
+
+def errors(items: list, limit: int = 40) -> str:
+    wrong = [i for i in items if i.gold != i.predicted]
+    out = ["| reply | expected | found |", "|---|---|---|"]
+    for item in wrong[:limit]:
+        text = item.text.replace("|", "\\|")
+        out.append(f"| {text} | {', '.join(sorted(item.gold)) or '—'} | {', '.join(sorted(item.predicted)) or '—'} |")
+    return "\n".join(out)
+
+
+def main(argv: Optional[list] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=("check", "markdown"))
+    parser.add_argument("output", nargs="?", type=Path, help="markdown file to write (markdown command)")
+    parser.add_argument("--model", type=Path, default=MODEL)
+    parser.add_argument("--heldout", type=Path, default=HELDOUT)
+    args = parser.parse_args(argv)
+    if not args.model.is_file():
+        print(f"error: model {args.model} not found; run `make train` first", file=sys.stderr)
+        return 2
+    items = predict(read_heldout(args.heldout), args.model)
+    summary = report(items)
+    if args.command == "markdown":
+        from coach.nlu_report import header
+
+        text = "\n".join([*header("Move detection on held-out rep replies"), "",
+                          "Regenerate: `make moves-report`. The held-out replies are in `tests/moves/heldout.yml`, "
+                          "written separately from the training replies (`data/moves/train.yml`); "
+                          "`tests/test_data_split.py` checks that none is used for training.", "",
+                          summary, "", "## Replies the detector got wrong", "", errors(items), ""])
+        args.output.write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}")
+    print(summary)
+    score = micro_f1(items)
+    if args.command == "check" and score < MIN_MICRO_F1:
+        print(f"\nFAIL: move detection micro-F1 {score:.3f} is below {MIN_MICRO_F1}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
