@@ -1,36 +1,45 @@
-"""Key moves of a drill, found with spaCy's PhraseMatcher and Matcher on the NLU's tokens.
+"""Moves found with spaCy's PhraseMatcher and Matcher on the NLU's tokens.
 
-Trainers write `phrases` (plain words) and `patterns` (spaCy token patterns) per key move in the
-drill file. Chinese phrases are added to jieba's dictionary so that jieba keeps them whole inside
-a sentence; otherwise "算一笔账" could be cut differently in context than on its own and never match.
+Two sets of cues, both editable without retraining: each drill's key moves (in the drill file)
+and cue phrases for the generic moves (data/moves/patterns.yml), which widen what the Rasa
+MoveClassifier finds. Trainers write `phrases` (plain words) and `patterns` (spaCy token patterns).
+Chinese phrases are added to jieba's dictionary so that jieba keeps them whole inside a sentence;
+otherwise "算一笔账" could be cut differently in context than on its own and never match.
 """
 from __future__ import annotations
 
 import re
 import threading
+from functools import lru_cache
+from pathlib import Path
 from typing import Iterable
 
 import jieba
+import yaml
 from spacy.matcher import Matcher, PhraseMatcher
 
-from coach.drills import Drill
+from coach import PROJECT_ROOT
+from coach.drills import Drill, KeyMove
 from coach.i18n import normalize_text
+from coach.moves import generic_names
 from coach.nlu.tokens import doc, zh_nlp
+
+GENERIC_PATTERNS = PROJECT_ROOT / "data" / "moves" / "patterns.yml"
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _lock = threading.Lock()
 
 
-class KeyMoveMatcher:
-    """Compiled matchers for one drill's key moves."""
+class MoveMatcher:
+    """Compiled matchers for a set of moves (name -> KeyMove with phrases and patterns)."""
 
-    def __init__(self, drill: Drill) -> None:
+    def __init__(self, moves: dict) -> None:
         nlp = zh_nlp()
-        self.names = tuple(drill.key_moves)
+        self.names = tuple(moves)
         self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._tokens = Matcher(nlp.vocab)
         with _lock:  # jieba's dictionary is global to the process
-            for key in drill.key_moves.values():
+            for key in moves.values():
                 phrases = [normalize_text(p).lower() for p in key.phrases]
                 for phrase in phrases:
                     if _HAN.search(phrase) and " " not in phrase:
@@ -47,26 +56,44 @@ class KeyMoveMatcher:
         parsed = doc(text)
         vocab = parsed.vocab
         hits = {vocab.strings[match_id] for match_id, _, _ in self._phrases(parsed)}
-        hits |= {vocab.strings[match_id] for match_id, _, _ in self._tokens(parsed)}
+        if len(self._tokens):  # spaCy warns when a Matcher without patterns is called
+            hits |= {vocab.strings[match_id] for match_id, _, _ in self._tokens(parsed)}
         return [name for name in self.names if name in hits]
 
 
-_compiled: dict = {}  # (drill id, file version) -> KeyMoveMatcher
+_compiled: dict = {}  # (drill id, file version) -> MoveMatcher
 
 
-def matcher_for(drill: Drill) -> KeyMoveMatcher:
+def matcher_for(drill: Drill) -> MoveMatcher:
     """Cached per drill file version: a trainer's edit recompiles, other messages reuse it."""
     key = (drill.id, drill.version)
     matcher = _compiled.get(key)
     if matcher is None:
-        matcher = _compiled[key] = KeyMoveMatcher(drill)
+        matcher = _compiled[key] = MoveMatcher(drill.key_moves)
         for stale in [k for k in _compiled if k[0] == drill.id and k != key]:
             del _compiled[stale]
     return matcher
 
 
+def load_generic_patterns(path: Path = GENERIC_PATTERNS) -> dict:
+    """name -> KeyMove for the generic moves' cue phrases; a name that is not a generic move is an error."""
+    with Path(path).open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    unknown = set(data["moves"]) - set(generic_names())
+    if unknown:
+        raise ValueError(f"{path}: {sorted(unknown)} are not generic moves; allowed: {', '.join(generic_names())}")
+    return {name: KeyMove(name, {}, {}, tuple(spec.get("phrases", [])), tuple(spec.get("patterns", [])))
+            for name, spec in data["moves"].items()}
+
+
+@lru_cache(maxsize=1)
+def generic_matcher() -> MoveMatcher:
+    return MoveMatcher(load_generic_patterns())
+
+
 def detect_moves(drill: Drill, text: str, nlu_moves: Iterable[str]) -> list:
-    """All moves in a rep reply: generic ones from the NLU (Rasa) plus this drill's key moves."""
+    """All moves in a rep reply: the NLU's (Rasa), the generic cue phrases, this drill's key moves."""
     found = [m for m in nlu_moves if m in drill.moves]
-    found += [m for m in matcher_for(drill).find(text) if m not in found]
+    for matcher in (generic_matcher(), matcher_for(drill)):
+        found += [m for m in matcher.find(text) if m not in found]
     return found

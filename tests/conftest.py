@@ -17,11 +17,21 @@ FIXTURES = Path(__file__).parent / "fixtures" / "trackers"
 
 
 def make_tracker(fixture: str, text: str = "", intent: Optional[str] = None,
-                 entities: Optional[List[Dict[str, Any]]] = None, text_original: Optional[str] = None) -> Tracker:
-    """A Tracker from tests/fixtures/trackers/<fixture>.json with the rep's latest message set."""
+                 entities: Optional[List[Dict[str, Any]]] = None, text_original: Optional[str] = None,
+                 slots: Optional[Dict[str, Any]] = None, moves: Optional[List[str]] = None,
+                 sender_id: Optional[str] = None) -> Tracker:
+    """A Tracker from tests/fixtures/trackers/<fixture>.json with the rep's latest message set.
+
+    `slots` override the fixture's slots; `moves` is what the NLU's MoveClassifier would add.
+    """
     state = json.loads((FIXTURES / f"{fixture}.json").read_text(encoding="utf-8"))
+    state["slots"].update(slots or {})
+    if sender_id:
+        state["sender_id"] = sender_id
     state["latest_message"] = {"text": text, "intent": {"name": intent, "confidence": 0.95},
                                "entities": entities or []}
+    if moves is not None:
+        state["latest_message"]["moves"] = moves
     if text_original is not None:
         state["latest_message"]["text_original"] = text_original
     state["events"].append({"event": "user", "text": text_original or text,
@@ -38,6 +48,14 @@ def run_action(action: Any, tracker: Tracker) -> tuple:
 
 def slot_events(events: List[Dict[str, Any]]) -> Dict[str, Any]:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+@pytest.fixture
+def results_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh results store for this test (coach.results_store.default_store follows the env var)."""
+    path = tmp_path / "results.db"
+    monkeypatch.setenv("COACH_RESULTS_DB", str(path))
+    return path
 
 
 @pytest.fixture

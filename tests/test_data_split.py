@@ -1,4 +1,4 @@
-"""The held-out NLU set stays out of the training data, and is big enough to mean something."""
+"""The held-out NLU and move sets stay out of the training data, and is big enough to mean something."""
 from __future__ import annotations
 
 import re
@@ -6,6 +6,9 @@ from collections import Counter
 
 from coach import PROJECT_ROOT
 from coach.i18n import HANS, HANT, EN, detect, normalize_text
+from coach.move_eval import HELDOUT as MOVES_HELDOUT, read_heldout
+from coach.move_model import read_replies
+from coach.moves import generic_names
 from coach.nlu_data import read_examples
 from coach.playbook import OBJECTION_INTENTS
 
@@ -31,3 +34,19 @@ def test_heldout_has_25_per_objection_in_all_three_scripts_and_out_of_scope_line
         scripts = Counter(detect(t) for i, t in examples if i == intent)
         assert scripts[HANS] and scripts[HANT] and scripts[EN], f"{intent}: {scripts}"
     assert counts["out_of_scope"] >= 20
+
+
+def test_no_heldout_rep_reply_is_in_the_move_training_data():
+    training = {_key(t) for t, _ in read_replies(PROJECT_ROOT / "data" / "moves" / "train.yml")}
+    heldout = read_heldout(MOVES_HELDOUT)
+    leaked = [i.text for i in heldout if _key(i.text) in training]
+    assert not leaked, f"held-out rep replies found in data/moves/train.yml: {leaked}"
+
+
+def test_move_heldout_has_200_labelled_replies_in_zh_and_en_covering_every_move():
+    heldout = read_heldout(MOVES_HELDOUT)
+    assert len(heldout) >= 200
+    scripts = Counter(detect(i.text) for i in heldout)
+    assert scripts[HANS] >= 50 and scripts[EN] >= 50 and scripts[HANT] >= 10
+    per_move = Counter(m for i in heldout for m in i.gold)
+    assert all(per_move[m] >= 15 for m in generic_names()), per_move

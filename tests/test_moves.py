@@ -10,7 +10,7 @@ from rasa.shared.nlu.training_data.message import Message
 from coach import PROJECT_ROOT
 from coach.drills import load_drill
 from coach.i18n import normalize_text
-from coach.move_matcher import KeyMoveMatcher, detect_moves
+from coach.move_matcher import MoveMatcher, detect_moves
 from coach.move_model import MoveModel, read_replies
 from coach.moves import generic_moves, generic_names
 from coach.nlu.tokens import SPACY_MODEL, tokenize
@@ -58,12 +58,12 @@ def test_training_file_uses_only_generic_moves():
 @pytest.mark.parametrize("text", ["您估计一个月能卖多少？咱们算一笔总利润的账", "您估計一個月能賣多少？咱們算算賬",
                                   "Let's work out the numbers together", "How much margin do you need?"])
 def test_key_move_found_by_trainer_phrases_and_patterns(text):
-    assert KeyMoveMatcher(DRILL).find(text) == ["margin_math"]
+    assert MoveMatcher(DRILL.key_moves).find(text) == ["margin_math"]
 
 
 @pytest.mark.parametrize("text", ["价格太高了", "The price is too high", "", "   "])
 def test_key_move_not_found_in_unrelated_text(text):
-    assert KeyMoveMatcher(DRILL).find(text) == []
+    assert MoveMatcher(DRILL.key_moves).find(text) == []
 
 
 def test_detect_moves_joins_nlu_moves_and_key_moves_and_drops_unknown_names():
