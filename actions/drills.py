@@ -112,6 +112,9 @@ class ActionStartDrill(Action):
                 else:
                     send(dispatcher, drill_replies.drill_menu([], playbook(), lang))
                 return events + [SlotSet("drill", None)]
+        running, running_drill = _running(tracker)
+        if running and running_drill and not running.get("ended"):  # a new drill ends the current one
+            _finish(dispatcher, tracker, running_drill, drill_engine.stop(running), lang)
         session = _start(dispatcher, drill, lang)
         return events + [SlotSet("drill", session), SlotSet("drill_reply", None)]
 
@@ -138,8 +141,9 @@ class ValidateDrillForm(FormValidationAction):
             send(dispatcher, Reply(ui("drill_gone", lang)))
             return {**slots, "drill": drill_engine.stop(session), "drill_reply": "-"}
         text = user_text(tracker).strip()
-        if text.startswith("/"):
-            return {**slots, **self._payload(dispatcher, tracker, drill, session, lang)}
+        if text.startswith("/"):  # a button (progress, a branch...) pressed mid-drill is not a reply
+            send(dispatcher, Reply(ui("drill_in_progress", lang)))
+            return {**slots, "drill_reply": None}
         text = text[:MAX_QUOTED]
         moves = detect_moves(drill, text, (tracker.latest_message or {}).get("moves") or [])
         result = drill_engine.step(drill, session, text, moves)
@@ -148,18 +152,6 @@ class ValidateDrillForm(FormValidationAction):
         if result.customer:
             send(dispatcher, drill_replies.customer_line(drill, session, result.customer, result.state))
         return {**slots, "drill": session, "drill_reply": text if result.ended else None}
-
-    def _payload(self, dispatcher: CollectingDispatcher, tracker: Tracker, drill: Drill, session: dict,
-                 lang: str) -> Dict[Text, Any]:
-        """A button pressed during a drill: a new drill ends this one; anything else is not a reply."""
-        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-        wanted = entity(tracker, "drill_id")
-        new = default_library().get(wanted) if intent == "start_drill" and wanted else None
-        if new is None:
-            send(dispatcher, Reply(ui("drill_in_progress", lang)))
-            return {"drill_reply": None}
-        _finish(dispatcher, tracker, drill, drill_engine.stop(session), lang)
-        return {"drill": _start(dispatcher, new, lang), "drill_reply": None}
 
 
 class ActionAskDrillReply(Action):

@@ -5,6 +5,7 @@ labelled with a `drill` also goes through that drill's spaCy matchers, as in a r
 
   python -m coach.move_eval check   [--model models/coach.tar.gz]    # exit 1 below the bar
   python -m coach.move_eval markdown docs/moves.md [--model ...]
+  python -m coach.move_eval cv       # 5-fold cross-validation on the TRAINING replies (threshold choice)
 """
 from __future__ import annotations
 
@@ -129,13 +130,54 @@ def errors(items: list, limit: int = 40) -> str:
     return "\n".join(out)
 
 
+TRAIN = PROJECT_ROOT / "data" / "moves" / "train.yml"
+
+
+def cross_validate(folds: int = 5, thresholds: tuple = (0.35, 0.4, 0.45, 0.5, 0.55)) -> str:
+    """Micro P/R/F1 of the classifier alone and joined with the cue phrases, per threshold.
+
+    Only training replies are used, so the threshold is chosen without looking at held-out data.
+    """
+    import numpy as np
+
+    from coach.move_matcher import generic_matcher
+    from coach.move_model import MoveModel, read_replies
+    from coach.nlu.tokens import tokenize
+
+    replies = read_replies(TRAIN)
+    texts = [t for t, _ in replies]
+    tokens = [tokenize(t) for t in texts]
+    gold = [frozenset(m) for _, m in replies]
+    order = np.random.RandomState(0).permutation(len(texts))
+    scores: list = [None] * len(texts)
+    for part in np.array_split(order, folds):
+        held = set(part.tolist())
+        train = [i for i in order if i not in held]
+        model = MoveModel().fit([tokens[i] for i in train], [texts[i] for i in train], [gold[i] for i in train])
+        for i, row in zip(part, model.scores([tokens[i] for i in part], [texts[i] for i in part])):
+            scores[i] = row
+    cues = [frozenset(generic_matcher().find(t)) for t in texts]
+    lines = [f"{folds}-fold cross-validation on {len(texts)} training replies (data/moves/train.yml):", "",
+             "| threshold | classifier P | R | F1 | classifier + cue phrases P | R | F1 |", "|---|---|---|---|---|---|---|"]
+    for threshold in thresholds:
+        alone = [Item(t, g, None, frozenset(m for m, p in row.items() if p >= threshold))
+                 for t, g, row in zip(texts, gold, scores)]
+        joined = [Item(i.text, i.gold, None, i.predicted | c) for i, c in zip(alone, cues)]
+        a, j = f1(*counts(alone)), f1(*counts(joined))
+        lines.append(f"| {threshold} | {a[0]:.3f} | {a[1]:.3f} | {a[2]:.3f} | {j[0]:.3f} | {j[1]:.3f} | {j[2]:.3f} |")
+    return "\n".join(lines)
+
+
 def main(argv: Optional[list] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=("check", "markdown"))
+    parser.add_argument("command", choices=("check", "markdown", "cv"))
     parser.add_argument("output", nargs="?", type=Path, help="markdown file to write (markdown command)")
     parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--heldout", type=Path, default=HELDOUT)
     args = parser.parse_args(argv)
+    if args.command == "cv":
+        print(cross_validate())
+        return 0
     if not args.model.is_file():
         print(f"error: model {args.model} not found; run `make train` first", file=sys.stderr)
         return 2
@@ -148,7 +190,8 @@ def main(argv: Optional[list] = None) -> int:
                           "Regenerate: `make moves-report`. The held-out replies are in `tests/moves/heldout.yml`, "
                           "written separately from the training replies (`data/moves/train.yml`); "
                           "`tests/test_data_split.py` checks that none is used for training.", "",
-                          summary, "", "## Replies the detector got wrong", "", errors(items), ""])
+                          summary, "", "## How the threshold was chosen", "", cross_validate(), "",
+                          "## Replies the detector got wrong", "", errors(items), ""])
         args.output.write_text(text, encoding="utf-8")
         print(f"wrote {args.output}")
     print(summary)

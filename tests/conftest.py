@@ -3,7 +3,14 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
 
@@ -14,6 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from coach import PROJECT_ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures" / "trackers"
+MODEL = PROJECT_ROOT / "models" / "coach.tar.gz"
 
 
 def make_tracker(fixture: str, text: str = "", intent: Optional[str] = None,
@@ -78,3 +86,73 @@ def edit(playbook_copy: Path) -> Callable[[str, str, str], Path]:
         return path
 
     return _edit
+
+
+# --- the real servers, over REST -------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def post(port: int, sender: str, message: str) -> list:
+    """Send one message through Rasa's REST channel; return the bot's replies."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+        data=json.dumps({"sender": sender, "message": message}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def payload(replies: list, kind: str) -> dict:
+    found = [r["custom"] for r in replies if (r.get("custom") or {}).get("type") == kind]
+    assert found, f"no {kind} payload in {replies}"
+    return found[0]
+
+
+@dataclass
+class Servers:
+    port: int
+    results_db: Path
+    drills_dir: Path
+    log: Path
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory: pytest.TempPathFactory):
+    """Rasa + action server started by scripts/run.sh on free ports, with their own stores and drills."""
+    assert MODEL.is_file(), "no trained model: run `make test` (it trains first)"
+    tmp = tmp_path_factory.mktemp("coach")
+    rasa_port, action_port = _free_port(), _free_port()
+    endpoints = tmp / "endpoints.yml"
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://localhost:{action_port}/webhook"\n'
+        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tmp / "tracker.db"}"\n', encoding="utf-8")
+    drills = tmp / "drills"
+    shutil.copytree(PROJECT_ROOT / "data" / "drills", drills)
+    log_path = tmp / "servers.log"
+    env = {**os.environ, "COACH_ENDPOINTS": str(endpoints), "COACH_RESULTS_DB": str(tmp / "results.db"),
+           "COACH_DRILLS_DIR": str(drills)}
+    with log_path.open("w") as log:
+        process = subprocess.Popen(["bash", "scripts/run.sh", str(rasa_port), str(action_port)], cwd=PROJECT_ROOT,
+                                   env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.time() + 240
+        while "Objection Coach is up" not in log_path.read_text():
+            if process.poll() is not None:
+                pytest.fail(f"scripts/run.sh exited early:\n{log_path.read_text()[-3000:]}")
+            if time.time() > deadline:
+                os.killpg(process.pid, signal.SIGTERM)
+                pytest.fail(f"servers did not start in time:\n{log_path.read_text()[-3000:]}")
+            time.sleep(1)
+        yield Servers(rasa_port, tmp / "results.db", drills, log_path)
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
+
+
+@pytest.fixture
+def coach(servers: Servers) -> int:
+    """The REST port of the running coach."""
+    return servers.port

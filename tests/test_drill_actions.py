@@ -181,3 +181,23 @@ def test_required_slots_follow_the_session():
     assert asyncio.run(form.required_slots(["drill_reply"], CollectingDispatcher(), running, {})) == ["drill_reply"]
     assert asyncio.run(form.required_slots(["drill_reply"], CollectingDispatcher(), idle, {})) == []
     assert json.loads(json.dumps(_session()))  # the slot value survives the tracker store's JSON
+
+
+def test_starting_a_drill_mid_drill_scores_the_running_one_first(results_db):
+    session = _session()
+    _, slots = _reply(session, "理解您", ["acknowledge"], sender="rep-m")
+    tracker = make_tracker("new_rep", '/start_drill{"drill_id": "policy_needs"}', "start_drill",
+                           [{"entity": "drill_id", "value": "policy_needs"}], slots={"drill": slots["drill"]},
+                           sender_id="rep-m")
+    messages, events = run_action(ActionStartDrill(), tracker)
+    kinds = [(m.get("custom") or {}).get("type") for m in messages]
+    assert kinds == ["scorecard", "drill_intro", "customer_line"]
+    assert _payloads(messages, "scorecard")[0]["outcome"] == "stopped"
+    assert slot_events(events)["drill"]["drill"] == "policy_needs"
+    assert [r.drill_id for r in ResultsStore(results_db).results("rep-m")] == ["price_margin"]
+
+
+def test_a_button_during_a_drill_is_not_a_turn_even_for_progress(results_db):
+    session = _session()
+    messages, slots = _reply(session, '/choose_branch{"branch": "price.higher"}', [], intent="choose_branch")
+    assert slots["drill_reply"] is None and session["turn"] == 0 and ResultsStore(results_db).count() == 0

@@ -5,22 +5,10 @@ rep's script; every objection is answered in all three languages.
 """
 from __future__ import annotations
 
-import json
-import os
-import signal
-import socket
-import subprocess
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
-
 import pytest
 
-from coach import PROJECT_ROOT
 from coach.playbook import load_playbook
-
-MODEL = PROJECT_ROOT / "models" / "coach.tar.gz"
+from tests.conftest import post as _post, payload as _payload
 
 # Fresh wording (not in data/nlu or the held-out set): one line per objection and language.
 QUESTIONS = {
@@ -35,58 +23,6 @@ QUESTIONS = {
     "objection_past_failure": ("老板说以前卖过你们的产品，没卖成功", "老闆說以前賣過你們的產品，沒賣成功", "the store sold our product before and it flopped"),
 }
 LANGS = ("zh-Hans", "zh-Hant", "en")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _post(port: int, sender: str, message: str) -> list:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/webhooks/rest/webhook",
-        data=json.dumps({"sender": sender, "message": message}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
-
-
-def _payload(replies: list, kind: str) -> dict:
-    found = [r["custom"] for r in replies if r.get("custom", {}).get("type") == kind]
-    assert found, f"no {kind} payload in {replies}"
-    return found[0]
-
-
-@pytest.fixture(scope="module")
-def coach(tmp_path_factory):
-    assert MODEL.is_file(), "no trained model: run `make test` (it trains first)"
-    tmp = tmp_path_factory.mktemp("coach")
-    rasa_port, action_port = _free_port(), _free_port()
-    endpoints = tmp / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://localhost:{action_port}/webhook"\n'
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tmp / "tracker.db"}"\n', encoding="utf-8")
-    log = (tmp / "servers.log").open("w")
-    process = subprocess.Popen(
-        ["bash", "scripts/run.sh", str(rasa_port), str(action_port)], cwd=PROJECT_ROOT,
-        env={**os.environ, "COACH_ENDPOINTS": str(endpoints)}, stdout=log, stderr=subprocess.STDOUT,
-        start_new_session=True)
-    deadline = time.time() + 240
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"scripts/run.sh exited early:\n{(tmp / 'servers.log').read_text()[-3000:]}")
-        if "Objection Coach is up" in (tmp / "servers.log").read_text():
-            break
-        if time.time() > deadline:
-            os.killpg(process.pid, signal.SIGTERM)
-            pytest.fail(f"servers did not start in time:\n{(tmp / 'servers.log').read_text()[-3000:]}")
-        time.sleep(1)
-    yield rasa_port
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=60)
-    log.close()
 
 
 @pytest.mark.parametrize("intent", list(QUESTIONS))
