@@ -19,7 +19,7 @@ from coach import drill_engine, drill_replies
 from coach.drill_picker import pick, suggest
 from coach.drills import Drill, default_library
 from coach.i18n import localize, ui
-from coach.move_matcher import detect_moves
+from coach.move_matcher import detect_moves, prepare_all
 from coach.replies import Reply
 from coach.results_store import DrillResult, default_store
 from coach.scoring import score
@@ -132,6 +132,8 @@ class ValidateDrillForm(FormValidationAction):
 
     def validate_drill_reply(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> Dict[Text, Any]:
+        if value is None:  # the SDK validates every slot set since the last message, incl. our reset to None
+            return {}
         lang, events = language(tracker)
         slots: Dict[Text, Any] = {e["name"]: e["value"] for e in events}
         session, drill = _running(tracker)
@@ -145,6 +147,7 @@ class ValidateDrillForm(FormValidationAction):
             send(dispatcher, Reply(ui("drill_in_progress", lang)))
             return {**slots, "drill_reply": None}
         text = text[:MAX_QUOTED]
+        prepare_all(default_library().all())  # cached per drill version: a no-op unless files changed
         moves = detect_moves(drill, text, (tracker.latest_message or {}).get("moves") or [])
         result = drill_engine.step(drill, session, text, moves)
         if not drill.exam:

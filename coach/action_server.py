@@ -34,10 +34,10 @@ def main(argv: list) -> int:
         print(problem, file=sys.stderr)
     skipped = f", {len({p.file for p in problems})} skipped (see above)" if problems else ""
     print(f"[actions] drills: {len(library.all())} loaded from {drills_dir()}{skipped}; edits are picked up live")
-    # The spaCy tokenizer for key-move matchers loads now rather than on the first drill reply.
-    from coach.nlu.tokens import zh_nlp
+    # spaCy and every drill's matchers load now rather than on the first drill reply.
+    from coach.move_matcher import prepare_all
 
-    zh_nlp()
+    prepare_all(library.all())
     # Bind to loopback unless told otherwise: only the Rasa server needs to reach this port.
     os.environ.setdefault("SANIC_HOST", "127.0.0.1")
     logging.basicConfig(level=logging.INFO, format="[actions] %(message)s")

@@ -54,10 +54,11 @@ def _nlu_moves(texts: list, model: Path) -> list:
 def predict(items: list, model: Path = MODEL) -> list:
     """Fill `predicted`: the NLU first for all replies, then the drill matchers (they add jieba words)."""
     from coach.drills import default_library
-    from coach.move_matcher import detect_moves
+    from coach.move_matcher import detect_moves, prepare_all
 
     nlu = _nlu_moves([i.text for i in items], model)
     library = default_library()
+    prepare_all(library.all())
     for item, moves in zip(items, nlu):
         drill = library.get(item.drill) if item.drill else None
         if item.drill and drill is None:

@@ -91,6 +91,14 @@ def generic_matcher() -> MoveMatcher:
     return MoveMatcher(load_generic_patterns())
 
 
+def prepare_all(drills: Iterable[Drill]) -> None:
+    """Compile every matcher now. Each adds its phrases to jieba's one dictionary, so compiling them
+    all up front makes tokenisation the same whichever drill a rep happens to run first."""
+    generic_matcher()
+    for drill in drills:
+        matcher_for(drill)
+
+
 def detect_moves(drill: Drill, text: str, nlu_moves: Iterable[str]) -> list:
     """All moves in a rep reply: the NLU's (Rasa), the generic cue phrases, this drill's key moves."""
     found = [m for m in nlu_moves if m in drill.moves]

@@ -201,3 +201,11 @@ def test_a_button_during_a_drill_is_not_a_turn_even_for_progress(results_db):
     session = _session()
     messages, slots = _reply(session, '/choose_branch{"branch": "price.higher"}', [], intent="choose_branch")
     assert slots["drill_reply"] is None and session["turn"] == 0 and ResultsStore(results_db).count() == 0
+
+
+def test_the_reset_to_none_after_a_start_is_not_a_turn():
+    # rasa_sdk validates every slot set since the last user message; action_start_drill resets drill_reply.
+    session = _session()
+    tracker = make_tracker("new_rep", "练习价格异议", "start_drill", slots={"drill": session})
+    assert ValidateDrillForm().validate_drill_reply(None, CollectingDispatcher(), tracker, {}) == {}
+    assert session["turn"] == 0
