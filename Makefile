@@ -90,6 +90,7 @@ test-moves: train
 # --e2e makes the story test also check the NLU intent of each user line (without it only actions are checked).
 test-stories: train
 	$(RASA) test core --e2e --stories tests/test_stories.yml --model $(MODEL) --out results/core --fail-on-prediction-errors --no-plot
+	$(RASA) test core --stories tests/test_drill_stories.yml --model $(MODEL) --out results/core-drills --fail-on-prediction-errors --no-plot
 
 test: train
 	@start=$$(date +%s); \
