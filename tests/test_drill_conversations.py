@@ -98,3 +98,17 @@ def test_a_trainers_new_drill_runs_without_retraining(servers):
     post(servers.port, "conv-new", "嗯")
     card = payload(post(servers.port, "conv-new", "嗯嗯"), "scorecard")
     assert card["drill_id"] == "price_quick" and card["outcome"] == "out_of_turns"
+
+
+def test_every_drill_runs_over_rest(servers):
+    from coach.drills import DrillLibrary
+
+    for drill in DrillLibrary(servers.drills_dir).all():
+        sender = f"conv-all-{drill.id}"
+        messages = post(servers.port, sender, '/start_drill{"drill_id": "%s"}' % drill.id)
+        assert payload(messages, "drill_intro")["drill_id"] == drill.id
+        answer = post(servers.port, sender, "理解您的顾虑，您主要担心的是什么？")
+        assert payload(answer, "customer_line")["turn"] == 1
+        assert bool([m for m in answer if (m.get("custom") or {}).get("type") == "drill_feedback"]) != drill.exam
+        card = payload(post(servers.port, sender, "stop"), "scorecard")
+        assert card["drill_id"] == drill.id and card["outcome"] in ("stopped", "goal")
