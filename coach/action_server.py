@@ -13,6 +13,7 @@ import os
 import sys
 
 from coach.drills import default_library, drills_dir
+from coach import skip_tensorflow
 from coach.errors import ContentError
 from coach.playbook import default_playbook
 
@@ -21,6 +22,7 @@ def main(argv: list) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)))
     args = parser.parse_args(argv)
+    skip_tensorflow()
     try:
         playbook = default_playbook()
     except ContentError as exc:

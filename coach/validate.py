@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from coach.drills import drill_files, drills_dir, load_drill
+from coach import skip_tensorflow
 from coach.errors import ContentError, Problem
 from coach.playbook import load_playbook
 
@@ -43,6 +44,7 @@ def main(argv: list) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", help="drill files or folders (default: the playbook and data/drills)")
     args = parser.parse_args(argv)
+    skip_tensorflow()
     problems: list = []
     playbook = None
     try:
