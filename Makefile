@@ -26,7 +26,7 @@ TRAIN_INPUTS := config.yml domain.yml data/rules.yml data/stories.yml $(wildcard
                 data/lexicon/sales_terms.txt $(wildcard coach/nlu/*.py) coach/i18n.py \
                 data/moves/train.yml data/moves/moves.yml coach/move_model.py coach/moves.py
 
-.PHONY: help setup train run shell test unit validate validate-drills test-nlu test-moves test-stories nlu-report \
+.PHONY: help setup train run shell test unit browser validate validate-drills test-nlu test-moves test-stories nlu-report \
         moves-report report compare-pipelines lock clean
 
 help:
@@ -92,7 +92,10 @@ test-stories: train
 	$(RASA) test core --e2e --stories tests/test_stories.yml --model $(MODEL) --out results/core --fail-on-prediction-errors --no-plot
 	$(RASA) test core --stories tests/test_drill_stories.yml --model $(MODEL) --out results/core-drills --fail-on-prediction-errors --no-plot
 
-test: train
+browser:
+	@scripts/browser_setup.sh
+
+test: train browser
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory validate validate-drills test-nlu test-moves test-stories; \
 	$(PY) -m pytest -q tests; \

@@ -48,6 +48,7 @@ fi
 cat <<MSG
 
 [run] Objection Coach is up.
+  Chat:  http://localhost:$RASA_PORT/webhooks/coach/   (team access code: \$COACH_ACCESS_CODE, default coach-local)
   REST:  curl -s localhost:$RASA_PORT/webhooks/rest/webhook -H 'Content-Type: application/json' \\
            -d '{"sender": "rep-1", "message": "老板说你们价格太高了"}'
   Shell: make shell   (in another terminal; works alongside this)

@@ -1,0 +1,151 @@
+"""Rasa input channel for the web chat page: serves the page and takes its messages.
+
+Mounted by Rasa at /webhooks/coach/ (credentials.yml). The page is same-origin, so no CORS is
+needed (and Rasa runs without --cors); requests from another origin are refused. Each message
+carries the rep's signed token (coach/chat_auth.py) and a client id: a retried id gets the first
+answer again instead of running twice, so a reconnecting phone never duplicates a turn.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from urllib.parse import urlsplit
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from coach import PROJECT_ROOT
+from coach.chat_auth import check_code, make_token, read_token, sender_for, signing_secret
+
+logger = logging.getLogger(__name__)
+WEB_DIR = PROJECT_ROOT / "web"
+STATIC = {"app.js": "text/javascript", "style.css": "text/css", "icon.svg": "image/svg+xml"}
+MAX_MESSAGE = 2000  # characters; README "Limits"
+MAX_ID = 100
+_CACHE_SIZE = 2000
+# The page loads nothing from elsewhere and runs no inline script: a stray HTML injection can't run.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
+                    "Referrer-Policy": "no-referrer", "Cache-Control": "no-cache"}
+
+
+def _error(status: int, message: str) -> HTTPResponse:
+    return response.json({"error": message}, status=status)
+
+
+def merge(messages: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+    """One object per reply: Rasa emits text+buttons and the custom payload as two messages."""
+    merged: List[Dict[Text, Any]] = []
+    for message in messages:
+        item = {k: message[k] for k in ("text", "buttons", "custom") if k in message}
+        previous = merged[-1] if merged else None
+        if "custom" in item and "text" not in item and previous is not None and "custom" not in previous:
+            previous["custom"] = item["custom"]
+        else:
+            merged.append(item)
+    return merged
+
+
+class CoachWebInput(InputChannel):
+    """credentials.yml: `coach.web_channel.CoachWebInput:` (secrets come from the environment)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "coach"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "CoachWebInput":
+        return cls()
+
+    def __init__(self) -> None:
+        self._secret = signing_secret()
+        self._answers: "OrderedDict[tuple, asyncio.Future]" = OrderedDict()
+
+    def _same_origin(self, request: Request) -> bool:
+        origin = request.headers.get("origin")
+        return origin is None or urlsplit(origin).netloc == request.headers.get("host")
+
+    def _sender(self, request: Request) -> Optional[str]:
+        header = request.headers.get("authorization", "")
+        return read_token(header[7:], self._secret) if header.startswith("Bearer ") else None
+
+    async def _answer(self, key: tuple, run: Callable[[], Awaitable[list]]) -> list:
+        """Run once per (sender, client id); concurrent or later retries share the first answer."""
+        future = self._answers.get(key)
+        if future is None:
+            future = asyncio.get_running_loop().create_future()
+            self._answers[key] = future
+            while len(self._answers) > _CACHE_SIZE:
+                self._answers.popitem(last=False)
+            try:
+                future.set_result(await run())
+            except Exception as exc:  # let a retry try again rather than replay a failure
+                self._answers.pop(key, None)
+                future.set_exception(exc)
+        return await asyncio.shield(future)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint("coach_webchat", __name__)
+
+        @bp.route("/", methods=["GET"])
+        async def page(request: Request) -> HTTPResponse:
+            return await response.file(WEB_DIR / "index.html", headers=SECURITY_HEADERS, mime_type="text/html")
+
+        @bp.route("/static/<name>", methods=["GET"])
+        async def static(request: Request, name: str) -> HTTPResponse:
+            if name not in STATIC or not (WEB_DIR / name).is_file():  # a fixed list: no path tricks
+                return _error(404, "not found")
+            return await response.file(WEB_DIR / name, headers=SECURITY_HEADERS, mime_type=STATIC[name])
+
+        @bp.route("/health", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @bp.route("/login", methods=["POST"])
+        async def login(request: Request) -> HTTPResponse:
+            if not self._same_origin(request):
+                return _error(403, "requests from other sites are not accepted")
+            body = request.json if isinstance(request.json, dict) else {}
+            try:
+                sender = sender_for(str(body.get("name", "")))
+            except ValueError as exc:
+                return _error(400, str(exc))
+            if not check_code(str(body.get("code", ""))):
+                return _error(401, "Wrong team access code. Ask your trainer for it.")
+            return response.json({"token": make_token(sender, self._secret), "sender": sender, "name": sender})
+
+        @bp.route("/message", methods=["POST"])
+        async def message(request: Request) -> HTTPResponse:
+            if not self._same_origin(request):
+                return _error(403, "requests from other sites are not accepted")
+            sender = self._sender(request)
+            if sender is None:
+                return _error(401, "Please log in again.")
+            try:
+                body = request.json
+            except Exception:  # Sanic raises on malformed JSON
+                body = None
+            if not isinstance(body, dict) or not isinstance(body.get("message"), str):
+                return _error(400, 'Send JSON: {"message": "...", "id": "..."}.')
+            text, client_id = body["message"], str(body.get("id") or "")[:MAX_ID]
+            if len(text) > MAX_MESSAGE:
+                return _error(413, f"Messages have at most {MAX_MESSAGE} characters.")
+            if not text.strip():
+                return _error(400, "Empty message.")
+
+            async def run() -> list:
+                collector = CollectingOutputChannel()
+                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
+                return merge(collector.messages)
+
+            if not client_id:
+                return response.json({"messages": await run()})
+            return response.json({"messages": await self._answer((sender, client_id), run)})
+
+        return bp
