@@ -24,7 +24,7 @@ from coach.chat_auth import check_code, make_token, read_token, sender_for, sign
 
 logger = logging.getLogger(__name__)
 WEB_DIR = PROJECT_ROOT / "web"
-STATIC = {"app.js": "text/javascript", "style.css": "text/css", "icon.svg": "image/svg+xml"}
+STATIC = {"app.js": "text/javascript", "style.css": "text/css"}
 MAX_MESSAGE = 2000  # characters; README "Limits"
 MAX_ID = 100
 _CACHE_SIZE = 2000
