@@ -5,7 +5,8 @@
 set -euo pipefail
 packages=()
 [ -x /usr/bin/chromium ] || packages+=(chromium)
-dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || packages+=(fonts-wqy-microhei)
+# dpkg -s succeeds for a removed package whose config is left; ask for the installed state.
+dpkg-query -W -f='${Status}' fonts-wqy-microhei 2>/dev/null | grep -q "install ok installed" || packages+=(fonts-wqy-microhei)
 [ ${#packages[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "[setup] error: missing ${packages[*]}; install with 'sudo apt-get install -y ${packages[*]}'" >&2

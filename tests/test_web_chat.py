@@ -162,3 +162,36 @@ def test_keyboard_and_labels(page):
     expect(chips.first).to_be_visible()
     assert chips.first.evaluate("el => el.getBoundingClientRect().height") >= 40  # a thumb-sized target
     assert page.locator("#messages").get_attribute("role") == "log"
+
+
+CONTRAST_JS = """
+(selector) => {
+  const lum = (rgb) => {
+    const [r, g, b] = rgb.match(/[\\d.]+/g).slice(0, 3).map(Number).map(v => {
+      v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const background = (el) => {
+    for (; el; el = el.parentElement) {
+      const bg = getComputedStyle(el).backgroundColor;
+      const parts = bg.match(/[\\d.]+/g);
+      if (parts && (parts.length < 4 || Number(parts[3]) > 0.5)) return bg;
+    }
+    return 'rgb(255, 255, 255)';
+  };
+  return [...document.querySelectorAll(selector)].filter(el => el.offsetParent && el.textContent.trim())
+    .map(el => { const a = lum(getComputedStyle(el).color), b = lum(background(el));
+                 return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05); });
+}
+"""
+
+
+def test_text_contrast_meets_wcag_aa(page):
+    login(page, "web-contrast")
+    send(page, "练习价格异议")
+    expect(bot_card(page, "customer_line").last).to_be_visible()
+    send(page, "理解您，您是跟哪家比的？")
+    expect(bot_card(page, "drill_feedback")).to_have_count(1)
+    ratios = page.evaluate(CONTRAST_JS, "#messages p, #messages li, #messages button.chip, header button, "
+                                        "#messages .msg-user, #composer-send")
+    assert ratios and min(ratios) >= 4.5, sorted(ratios)[:5]
