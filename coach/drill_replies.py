@@ -8,7 +8,7 @@ import json
 from typing import Optional
 
 from coach.drill_engine import TurnResult, say
-from coach.drills import Drill, RubricItem
+from coach.drills import Drill
 from coach.i18n import localize, ui
 from coach.playbook import Playbook
 from coach.replies import Reply
@@ -162,15 +162,16 @@ def drill_menu(drills: list, playbook: Playbook, lang: str, intro_key: str = "dr
 
 def progress(rows: list, playbook: Playbook, lang: str, suggestion: Optional[Drill]) -> Reply:
     """The rep's own figures per objection (from the results store), plus the next drill."""
+    def name(intent: str) -> str:
+        objection = playbook.for_intent(intent)
+        return localize(objection.title, lang) if objection else intent
+
     if not rows:
         text = ui("progress_empty", lang)
     else:
         lines = [ui("progress_title", lang, attempts=sum(r.attempts for r in rows))]
-        for r in rows:
-            objection = playbook.for_intent(r.objection)
-            name = localize(objection.title, lang) if objection else r.objection
-            lines.append("• " + ui("progress_row", lang, objection=name, attempts=r.attempts, first=r.first_score,
-                                   best=r.best_score, latest=r.latest_score))
+        lines += ["• " + ui("progress_row", lang, objection=name(r.objection), attempts=r.attempts,
+                            first=r.first_score, best=r.best_score, latest=r.latest_score) for r in rows]
         text = "\n".join(lines)
     buttons = []
     if suggestion is not None:
@@ -178,7 +179,8 @@ def progress(rows: list, playbook: Playbook, lang: str, suggestion: Optional[Dri
         buttons.append(_button(ui("button_next_drill", lang), start_payload(suggestion.id)))
     buttons.append(_button(ui("button_drills", lang), "/list_drills"))
     custom = {"type": "progress", "lang": lang,
-              "rows": [{"objection": r.objection, "attempts": r.attempts, "first": r.first_score,
-                        "best": r.best_score, "latest": r.latest_score, "passed": r.passed} for r in rows],
+              "rows": [{"objection": r.objection, "label": name(r.objection), "attempts": r.attempts,
+                        "first": r.first_score, "best": r.best_score, "latest": r.latest_score,
+                        "passed": r.passed} for r in rows],
               "next_drill": {"drill_id": suggestion.id, "title": say(suggestion.title, lang)} if suggestion else None}
     return Reply(text, buttons, custom)

@@ -296,11 +296,15 @@ def load_drill(path: Union[str, Path], playbook: Optional[Playbook] = None) -> t
     if not isinstance(data, LineDict):
         return None, problems + check(data, "drill", path)
     problems += check(data, "drill", path)
+    try:
+        problems += cross_check(data, path, playbook)
+    except (KeyError, TypeError, AttributeError, IndexError):
+        # The cross-checks assume the schema's shape; when the schema already failed they may not
+        # get far, and the schema problems say what to fix first.
+        if not problems:
+            raise
     if problems:
-        return None, problems
-    problems += cross_check(data, path, playbook)
-    if problems:
-        return None, sorted(problems, key=lambda p: (p.line or 0, p.code))
+        return None, sorted(set(problems), key=lambda p: (p.line or 0, p.code, p.message))
     stat = path.stat()
     return _build(data, path, f"{stat.st_mtime_ns}:{stat.st_size}"), []
 

@@ -150,8 +150,8 @@ def test_progress_shows_own_figures_and_the_weakest_objection(results_db):
                                                    sender_id="rep-p"))
     messages, _ = run_action(ActionProgress(), make_tracker("new_rep", "my progress", "my_progress", sender_id="rep-p"))
     progress = _payloads(messages, "progress")[0]
-    assert progress["rows"] == [{"objection": "objection_price", "attempts": 2, "first": 0, "best": 45, "latest": 45,
-                                 "passed": 0}]
+    assert progress["rows"] == [{"objection": "objection_price", "label": "Price too high", "attempts": 2, "first": 0,
+                                 "best": 45, "latest": 45, "passed": 0}]
     assert progress["next_drill"]["drill_id"] != "price_margin"  # never-tried objections come first
     messages, _ = run_action(ActionProgress(), make_tracker("new_rep", "my progress", "my_progress", sender_id="rep-q"))
     assert _payloads(messages, "progress")[0]["rows"] == []  # one rep never sees another's results

@@ -517,10 +517,11 @@
     return str(move);
   }
 
-  // Progress rows carry the intent; the localized name is at the start of each "• " line of the text.
+  // Rows carry a localized label; older transcripts (stored before it existed) fall back to the text.
   function progressNames(text, rows) {
     const lines = str(text).split("\n").filter((l) => l.startsWith("• "));
     return rows.map((r, i) => {
+      if (r.label) return str(r.label);
       const m = lines.length === rows.length && /^•\s*(.+?)(?:：|:\s)/.exec(lines[i]);
       return m ? m[1] : str(r.objection).replace(/^objection_/, "").replace(/_/g, " ");
     });
