@@ -140,7 +140,8 @@ class ValidateDrillForm(FormValidationAction):
         if session is None:
             return {**slots, "drill_reply": "-"}
         if drill is None:
-            send(dispatcher, Reply(ui("drill_gone", lang)))
+            send(dispatcher, Reply(ui("drill_gone", lang), [], {"type": "drill_end", "lang": lang,
+                                                                 "drill_id": session["drill"], "reason": "removed"}))
             return {**slots, "drill": drill_engine.stop(session), "drill_reply": "-"}
         text = user_text(tracker).strip()
         if text.startswith("/"):  # a button (progress, a branch...) pressed mid-drill is not a reply

@@ -168,6 +168,7 @@ def test_drill_removed_mid_session_ends_cleanly(tmp_path, monkeypatch):
         default_library().refresh(force=True)
         messages, slots = _reply(session, "I understand", ["acknowledge"])
         assert "removed or broken" in messages[0]["text"] and slots["drill"]["ended"] == "stopped"
+        assert messages[0]["custom"]["type"] == "drill_end"  # the page leaves drill mode on it
     finally:
         _library.cache_clear()
 

@@ -195,3 +195,23 @@ def test_text_contrast_meets_wcag_aa(page):
     ratios = page.evaluate(CONTRAST_JS, "#messages p, #messages li, #messages button.chip, header button, "
                                         "#messages .msg-user, #composer-send")
     assert ratios and min(ratios) >= 4.5, sorted(ratios)[:5]
+
+
+def test_a_drill_whose_file_is_removed_ends_drill_mode(page, servers):
+    import time
+
+    source = (servers.drills_dir / "price_margin.yml").read_text(encoding="utf-8")
+    path = servers.drills_dir / "web_gone.yml"
+    path.write_text(source.replace("id: price_margin", "id: web_gone").replace("difficulty: 1", "difficulty: 3"),
+                    encoding="utf-8")
+    try:
+        time.sleep(1.5)  # the drill library re-checks the folder at most once a second
+        login(page, "web-gone")
+        send(page, '/start_drill{"drill_id": "web_gone"}')
+        expect(page.locator("#mode-indicator")).to_have_attribute("data-mode", "drill")
+    finally:
+        path.unlink()
+    time.sleep(1.5)
+    send(page, "理解您")
+    expect(bot_card(page, "drill_end").last).to_be_visible()
+    expect(page.locator("#mode-indicator")).to_have_attribute("data-mode", "quick")

@@ -18,7 +18,9 @@
   const HEALTH_TIMEOUT_MS = 5000;
   const STOP_PAYLOAD = "/stop_drill";
   // Replies that only come outside a drill: seeing one means no drill is running.
-  const QUICK_TYPES = new Set(["objection_card", "strategy", "objection_detail", "objection_menu", "drill_menu", "scorecard"]);
+  // drill_end: a drill ended without a scorecard (its file was removed on the server).
+  const QUICK_TYPES = new Set(["objection_card", "strategy", "objection_detail", "objection_menu", "drill_menu",
+                               "scorecard", "drill_end"]);
 
   // ---------------------------------------------------------------- strings
   // UI chrome follows the chosen language; cards use the language the server wrote them in.
