@@ -1,7 +1,8 @@
 """Role-play drill actions: list, start, each rep turn (the form's validation), stop, end, progress.
 
 A running drill is the `drill_form` loop: every rep message fills `drill_reply` and goes to
-ValidateDrillForm, except stop_drill, which interrupts it. The session itself is the `drill` slot.
+ValidateDrillForm, except stop_drill (ends it) and start_drill (replaces it with a new drill).
+The session itself is the `drill` slot.
 """
 from __future__ import annotations
 

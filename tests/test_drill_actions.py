@@ -210,3 +210,17 @@ def test_the_reset_to_none_after_a_start_is_not_a_turn():
     tracker = make_tracker("new_rep", "练习价格异议", "start_drill", slots={"drill": session})
     assert ValidateDrillForm().validate_drill_reply(None, CollectingDispatcher(), tracker, {}) == {}
     assert session["turn"] == 0
+
+
+def test_a_broken_results_file_still_gives_the_scorecard(tmp_path, monkeypatch):
+    broken = tmp_path / "results.db"
+    broken.write_text("not a database", encoding="utf-8")
+    monkeypatch.setenv("COACH_RESULTS_DB", str(broken))
+    session = _session()
+    _, slots = _reply(session, "理解您", ["acknowledge"], sender="rep-broken")
+    tracker = make_tracker("new_rep", "stop", "stop_drill", slots={"drill": slots["drill"]}, sender_id="rep-broken")
+    messages, _ = run_action(ActionStopDrill(), tracker)
+    card = _payloads(messages, "scorecard")[0]
+    assert card["saved"] is False and card["score"] == 10
+    assert "could not be saved" in messages[0]["text"]
+    assert broken.read_text(encoding="utf-8") == "not a database"  # never overwritten
