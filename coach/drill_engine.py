@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from coach.drills import Drill, Stage, Step
-from coach.i18n import EN, HANS, HANT, localize
+from coach.i18n import EN, HANS, HANT, to_traditional
 
 STATE_VERSION = 1
 TRUST_RANGE = (-10, 10)
@@ -46,7 +46,7 @@ def say(text: dict, lang: str) -> str:
         return text.get("en") or text.get("zh", "")
     if "zh" not in text:
         return text.get("en", "")
-    return localize({"zh": text["zh"], "en": ""}, HANT if lang == HANT else HANS)
+    return to_traditional(text["zh"]) if lang == HANT else text["zh"]
 
 
 def _pick(session: dict, stage: Stage, state: str, lang: str) -> str:

@@ -11,20 +11,12 @@ from coach.drill_engine import TurnResult, say
 from coach.drills import Drill
 from coach.i18n import localize, ui
 from coach.playbook import Playbook
-from coach.replies import Reply
+from coach.replies import Reply, button, quote
 from coach.scoring import Mark, Scorecard
 
 
 def start_payload(drill_id: str) -> str:
     return "/start_drill" + json.dumps({"drill_id": drill_id})
-
-
-def _button(title: str, payload: str) -> dict:
-    return {"title": title, "payload": payload}
-
-
-def _quote(text: str, lang: str) -> str:
-    return f"\u201c{text}\u201d" if lang == "en" else f"「{text}」"
 
 
 def stars(difficulty: int) -> str:
@@ -80,20 +72,20 @@ def customer_line(drill: Drill, session: dict, text: str, state: str) -> Reply:
     custom = {"type": "customer_line", "lang": lang, "drill_id": drill.id, "persona": name, "text": text,
               "state": state, "turn": session["turn"], "stage": session["stage"], "mood": session["mood"],
               "ended": session["ended"]}
-    return Reply(f"{name}：{_quote(text, lang)}" if lang != "en" else f"{name}: {_quote(text, lang)}", [], custom)
+    return Reply(f"{name}：{quote(text, lang)}" if lang != "en" else f"{name}: {quote(text, lang)}", [], custom)
 
 
 def feedback(drill: Drill, result: TurnResult, rep_text: str, lang: str) -> Reply:
     """After a rep turn (practice mode): the line quoted, moves found, what the strategy does next."""
     labels = [move_label(drill, m, lang) for m in result.moves]
-    lines = [f"{ui('you_said', lang)}{_quote(rep_text, lang)}",
+    lines = [f"{ui('you_said', lang)}{quote(rep_text, lang)}",
              ui("moves_found", lang, moves="、".join(labels) if lang != "en" else ", ".join(labels))
              if labels else ui("moves_none", lang)]
     lines += [ui("penalty_warning", lang, move=move_label(drill, m, lang), penalty=p) for m, p in result.penalties]
     nxt = None
     if result.next_step is not None:
         tip, line = say(result.next_step.tip, lang), say(result.next_step.line, lang)
-        lines += [ui("next_tip", lang, tip=tip), f"{ui('model_line', lang)}{_quote(line, lang)}"]
+        lines += [ui("next_tip", lang, tip=tip), f"{ui('model_line', lang)}{quote(line, lang)}"]
         nxt = {"move": result.next_step.move, "label": move_label(drill, result.next_step.move, lang),
                "tip": tip, "line": line}
     custom = {"type": "drill_feedback", "lang": lang, "drill_id": drill.id, "turn": result.session["turn"],
@@ -128,11 +120,11 @@ def scorecard(drill: Drill, card: Scorecard, session: dict, lang: str, suggestio
     if card.gaps:
         lines += [ui("gaps", lang)] + [f"• {_mark_text(drill, m, lang)}" for m in card.gaps]
     lines.append(f"{ui('model_answer', lang)}{say(drill.model_answer, lang)}")
-    buttons = [_button(ui("button_retry", lang), start_payload(drill.id))]
+    buttons = [button(ui("button_retry", lang), start_payload(drill.id))]
     if suggestion is not None:
         lines.append(ui("next_drill", lang, title=say(suggestion.title, lang)))
-        buttons.append(_button(ui("button_next_drill", lang), start_payload(suggestion.id)))
-    buttons.append(_button(ui("button_progress", lang), "/my_progress"))
+        buttons.append(button(ui("button_next_drill", lang), start_payload(suggestion.id)))
+    buttons.append(button(ui("button_progress", lang), "/my_progress"))
     custom = {
         "type": "scorecard", "lang": lang, "drill_id": drill.id, "result_id": session["id"],
         "score": card.score, "passed": card.passed, "pass_mark": card.pass_mark, "outcome": card.outcome,
@@ -154,7 +146,7 @@ def drill_menu(drills: list, playbook: Playbook, lang: str, intro_key: str = "dr
         objection = playbook.for_intent(d.objections[0])
         topic = localize(objection.title, lang) if objection else d.objections[0]
         title = say(d.title, lang)
-        buttons.append(_button(f"{stars(d.difficulty)} {title}", start_payload(d.id)))
+        buttons.append(button(f"{stars(d.difficulty)} {title}", start_payload(d.id)))
         listed.append({"drill_id": d.id, "title": title, "objection": d.objections[0], "topic": topic,
                        "difficulty": d.difficulty, "mode": d.mode, "payload": start_payload(d.id)})
     return Reply(ui(intro_key, lang, **values), buttons, {"type": "drill_menu", "lang": lang, "drills": listed})
@@ -176,8 +168,8 @@ def progress(rows: list, playbook: Playbook, lang: str, suggestion: Optional[Dri
     buttons = []
     if suggestion is not None:
         text += "\n" + ui("next_drill", lang, title=say(suggestion.title, lang))
-        buttons.append(_button(ui("button_next_drill", lang), start_payload(suggestion.id)))
-    buttons.append(_button(ui("button_drills", lang), "/list_drills"))
+        buttons.append(button(ui("button_next_drill", lang), start_payload(suggestion.id)))
+    buttons.append(button(ui("button_drills", lang), "/list_drills"))
     custom = {"type": "progress", "lang": lang,
               "rows": [{"objection": r.objection, "label": name(r.objection), "attempts": r.attempts,
                         "first": r.first_score, "best": r.best_score, "latest": r.latest_score,

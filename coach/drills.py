@@ -114,7 +114,7 @@ class Drill:
 def _text_nodes(node: Any, path: str = "") -> Iterator[tuple]:
     """Every {zh:, en:} mapping in the file, with its dotted path (for the language check)."""
     if isinstance(node, dict):
-        if _TEXT_KEYS & set(node) and path.split(".")[-1] not in ("key_moves",):
+        if _TEXT_KEYS & set(node):
             yield path, node
         for key, value in node.items():
             if key not in _TEXT_KEYS:
@@ -402,17 +402,3 @@ def _library(folder: str) -> DrillLibrary:
 def default_library() -> DrillLibrary:
     """The process-wide library for $COACH_DRILLS_DIR (default data/drills)."""
     return _library(str(drills_dir()))
-
-
-def validate_folder(folder: Union[str, Path], playbook: Optional[Playbook]) -> tuple:
-    """(valid drills, problems) for every drill file in `folder`: what `make validate-drills` prints."""
-    files = drill_files(Path(folder))
-    if not files:
-        return [], [Problem.make("E211", Path(folder), None, folder=folder)]
-    drills, problems = [], []
-    for path in files:
-        drill, found = load_drill(path, playbook)
-        problems += found
-        if drill is not None:
-            drills.append(drill)
-    return drills, problems

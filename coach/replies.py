@@ -20,7 +20,7 @@ class Reply:
     custom: Optional[dict] = None
 
 
-def _button(title: str, payload: str) -> dict:
+def button(title: str, payload: str) -> dict:
     return {"title": title, "payload": payload}
 
 
@@ -37,18 +37,18 @@ def _source_json(source: Source) -> dict:
 
 
 def _nav_buttons(lang: str) -> list:
-    return [_button(ui("button_more", lang), "/more_detail"), _button(ui("button_another", lang), "/another_objection")]
+    return [button(ui("button_more", lang), "/more_detail"), button(ui("button_another", lang), "/another_objection")]
 
 
 def _branch_buttons(branches: tuple, lang: str) -> list:
-    return [_button(localize(b.label, lang), branch_payload(b.path)) for b in branches]
+    return [button(localize(b.label, lang), branch_payload(b.path)) for b in branches]
 
 
 def _branch_json(branches: tuple, lang: str) -> list:
     return [{"id": b.path, "label": localize(b.label, lang), "payload": branch_payload(b.path)} for b in branches]
 
 
-def _quote(text: str, lang: str) -> str:
+def quote(text: str, lang: str) -> str:
     return f"\u201c{text}\u201d" if lang == "en" else f"「{text}」"
 
 
@@ -58,7 +58,7 @@ def objection_card(objection: Objection, lang: str) -> Reply:
     opener = localize(objection.opener, lang)
     lines = [f"【{localize(objection.title, lang)}】", ui("may_mean", lang)]
     lines += [f"• {a}" for a in analysis]
-    lines += [f"{ui('say_first', lang)}{_quote(opener, lang)}", ui("pick_branch", lang)]
+    lines += [f"{ui('say_first', lang)}{quote(opener, lang)}", ui("pick_branch", lang)]
     buttons = _branch_buttons(objection.branches, lang) + _nav_buttons(lang)
     custom = {
         "type": "objection_card",
@@ -84,7 +84,7 @@ def branch_detail(objection: Objection, branch: Branch, lang: str) -> Reply:
         f"{ui('how_to_tell', lang)}{localize(branch.signal, lang)}",
         f"{ui('strategy', lang)}{localize(branch.strategy, lang)}",
         ui("sample_lines", lang),
-        *[f"{i}. {_quote(s, lang)}" for i, s in enumerate(sample, 1)],
+        *[f"{i}. {quote(s, lang)}" for i, s in enumerate(sample, 1)],
         f"{ui('principle', lang)}{localize(branch.principle, lang)}",
         f"{ui('source', lang)}{_source_text(branch.source)}",
     ]
@@ -125,14 +125,14 @@ def full_detail(objection: Objection, lang: str) -> Reply:
         lines += [
             f"{indent}▶ {localize(b.label, lang)}",
             f"{indent}  {ui('strategy', lang)}{localize(b.strategy, lang)}",
-            f"{indent}  {_quote(localize(b.lines[0], lang), lang)}",
+            f"{indent}  {quote(localize(b.lines[0], lang), lang)}",
             f"{indent}  {ui('principle', lang)}{localize(b.principle, lang)}",
             f"{indent}  {ui('source', lang)}{_source_text(b.source)}",
         ]
         cases.append({"id": b.path, "depth": depth, "label": localize(b.label, lang),
                       "strategy": localize(b.strategy, lang), "lines": [localize(x, lang) for x in b.lines],
                       "principle": localize(b.principle, lang), "source": _source_json(b.source)})
-    buttons = _branch_buttons(objection.branches, lang) + [_button(ui("button_another", lang), "/another_objection")]
+    buttons = _branch_buttons(objection.branches, lang) + [button(ui("button_another", lang), "/another_objection")]
     custom = {"type": "objection_detail", "lang": lang, "objection": objection.id,
               "title": localize(objection.title, lang), "note": localize(objection.note, lang) if objection.note else None,
               "cases": cases, "source": _source_json(objection.source)}
@@ -141,7 +141,7 @@ def full_detail(objection: Objection, lang: str) -> Reply:
 
 def objection_menu(playbook: Playbook, lang: str, intro_key: str, footer_key: Optional[str] = None) -> Reply:
     """A message (help, fallback, out of scope) followed by the nine objections as buttons."""
-    buttons = [_button(localize(o.title, lang), f"/{o.intent}") for o in playbook.ordered()]
+    buttons = [button(localize(o.title, lang), f"/{o.intent}") for o in playbook.ordered()]
     text = ui(intro_key, lang) + (f"\n{ui(footer_key, lang)}" if footer_key else "")
     custom = {"type": "objection_menu", "lang": lang, "reason": intro_key,
               "objections": [{"intent": o.intent, "label": b["title"], "payload": b["payload"]}
@@ -154,7 +154,7 @@ def plain(key: str, lang: str) -> Reply:
 
 
 def language_menu(lang: str) -> Reply:
-    buttons = [_button(LANGUAGE_NAMES[code], "/switch_language" + json.dumps({"language": code})) for code in LANGUAGES]
+    buttons = [button(LANGUAGE_NAMES[code], "/switch_language" + json.dumps({"language": code})) for code in LANGUAGES]
     return Reply(ui("language_ask", lang), buttons, {"type": "language_menu", "lang": lang})
 
 

@@ -47,6 +47,14 @@ def make_tracker(fixture: str, text: str = "", intent: Optional[str] = None,
     return Tracker.from_dict(state)
 
 
+def line_of_text(text: str, needle: str) -> int:
+    """1-based number of the first line containing `needle` (to check reported file:line)."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in file")
+
+
 def run_action(action: Any, tracker: Tracker) -> tuple:
     """Run an action like the SDK does; return (messages, events)."""
     dispatcher = CollectingDispatcher()

@@ -13,6 +13,7 @@ from coach import PROJECT_ROOT
 from coach.drills import DrillLibrary, drill_files, load_drill
 from coach.playbook import OBJECTION_INTENTS, default_playbook
 from coach.validate import main as validate_main
+from tests.conftest import line_of_text
 
 DRILLS = PROJECT_ROOT / "data" / "drills"
 EXAMPLE = DRILLS / "price_margin.yml"
@@ -27,7 +28,7 @@ def _broken(tmp_path: Path, old: str, new: str, name: str = "price_margin.yml") 
 
 
 def _line_of(path: Path, needle: str) -> int:
-    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
+    return line_of_text(path.read_text(encoding="utf-8"), needle)
 
 
 def test_every_shipped_drill_is_valid():

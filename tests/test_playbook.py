@@ -8,6 +8,7 @@ import yaml
 
 from coach.errors import ContentError
 from coach.playbook import OBJECTION_INTENTS, SEED_FILES, load_playbook
+from tests.conftest import line_of_text
 
 # Case splits the seed documents and issue #2 requires, as dotted branch paths.
 REQUIRED_BRANCHES = [
@@ -72,13 +73,6 @@ def _rewrite(folder: Path, name: str, mutate) -> tuple[Path, str]:
     return path, text
 
 
-def _line_of(text: str, needle: str) -> int:
-    for number, line in enumerate(text.splitlines(), 1):
-        if needle in line:
-            return number
-    raise AssertionError(f"{needle!r} not in file")
-
-
 def _problems(folder: Path) -> str:
     with pytest.raises(ContentError) as info:
         load_playbook(folder)
@@ -88,7 +82,7 @@ def _problems(folder: Path) -> str:
 def test_unknown_field_is_reported_with_its_line(playbook_copy):
     _, text = _rewrite(playbook_copy, "price", lambda d: d.update(colour="red"))
     message = _problems(playbook_copy)
-    assert f"price.yml:{_line_of(text, 'colour:')}: [E012] unknown field 'colour'" in message
+    assert f"price.yml:{line_of_text(text, 'colour:')}: [E012] unknown field 'colour'" in message
     assert "fix: Remove it or fix its spelling" in message
 
 
@@ -97,7 +91,7 @@ def test_missing_field_names_the_field_and_the_mapping_line(playbook_copy):
         del d["branches"][0]["principle"]
     _, text = _rewrite(playbook_copy, "policy", drop)
     message = _problems(playbook_copy)
-    first_branch_line = _line_of(text, "- id: ")
+    first_branch_line = line_of_text(text, "- id: ")
     assert f"policy.yml:{first_branch_line}: [E011] missing required field 'branches[0].principle'" in message
 
 
@@ -115,7 +109,7 @@ def test_button_label_too_long_for_a_phone(playbook_copy):
         d["branches"][0]["label"]["zh"] = "这是一个非常非常非常长的按钮标签文字"
     _, text = _rewrite(playbook_copy, "bad_market", long_label)
     message = _problems(playbook_copy)
-    line = _line_of(text, "这是一个非常非常非常长的按钮标签文字")
+    line = line_of_text(text, "这是一个非常非常非常长的按钮标签文字")
     assert f"bad_market.yml:{line}: [E015] 'branches[0].label.zh' is too long" in message
 
 
@@ -124,7 +118,7 @@ def test_citing_a_file_that_is_not_a_seed(playbook_copy):
         d["source"]["file"] = "999_0000000000000000.txt"
     _, text = _rewrite(playbook_copy, "no_money", cite)
     message = _problems(playbook_copy)
-    assert f"no_money.yml:{_line_of(text, '999_0000000000000000.txt')}: [E105]" in message
+    assert f"no_money.yml:{line_of_text(text, '999_0000000000000000.txt')}: [E105]" in message
 
 
 def test_yaml_syntax_error_points_at_the_line(playbook_copy):
