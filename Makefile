@@ -27,13 +27,14 @@ TRAIN_INPUTS := config.yml domain.yml data/rules.yml data/stories.yml $(wildcard
                 data/moves/train.yml data/moves/moves.yml coach/move_model.py coach/moves.py
 
 .PHONY: help setup train run shell test unit browser validate validate-drills test-nlu test-moves test-stories nlu-report \
-        moves-report report compare-pipelines lock clean
+        moves-report report bench compare-pipelines lock clean
 
 help:
 	@echo "make run                 set up, train if the data changed, start the coach (Ctrl-C stops)"
 	@echo "make shell               chat with the coach in this terminal (rasa shell)"
 	@echo "make test                set up, train if needed, run every test"
 	@echo "make validate-drills     check the drill files (DRILLS=path/to/file.yml for one file)"
+	@echo "make bench               load benchmark (1/10/50 simulated reps, coach vs bare Rasa), writes docs/performance.md"
 	@echo "make report              drill results per rep and objection (CSV=out.csv to export, REP=id for one rep)"
 	@echo "make nlu-report          regenerate docs/nlu_report.md from the held-out set"
 	@echo "make moves-report        regenerate docs/moves.md (move detection on held-out rep replies)"
@@ -103,6 +104,11 @@ test: train browser
 
 nlu-report: test-nlu
 	$(PY) -m coach.nlu_report markdown results/nlu docs/nlu_report.md
+
+# Trains its own copies (to time training), starts the coach and a bare-Rasa ceiling on free ports,
+# drives both with simulated reps. About 5 minutes. Figures only: make test runs a 2-rep smoke form.
+bench: train
+	$(PY) scripts/bench.py run
 
 moves-report: train
 	$(PY) -m coach.move_eval markdown docs/moves.md

@@ -15,7 +15,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.context import entity, language, playbook, send, user_text
+from actions.context import language, playbook, send, user_text
 from coach import drill_engine, drill_replies
 from coach.drill_picker import pick, suggest
 from coach.drills import Drill, default_library
@@ -97,12 +97,15 @@ class ActionStartDrill(Action):
         lang, events = language(tracker)
         library = default_library()
         events.append(SlotSet("drill_id", None))
-        wanted = entity(tracker, "drill_id") or tracker.get_slot("drill_id")
-        if wanted:
-            drill = library.get(wanted)  # ids come from buttons or forged payloads: only known ids pass
+        running, running_drill = _running(tracker)
+        # Only this message's entity: the drill_id slot outlives it (the form re-extracts it), and a
+        # stale id would start the wrong drill later. A "/start_drill..." payload never picks by its
+        # words: without a valid id (broken JSON, a forged entity) it is an unknown drill.
+        wanted = next(tracker.get_latest_entity_values("drill_id"), None)
+        if wanted is not None or user_text(tracker).startswith("/"):
+            drill = library.get(wanted) if isinstance(wanted, str) else None  # only known ids pass
             if drill is None:
                 send(dispatcher, drill_replies.drill_menu(library.all(), playbook(), lang, "drill_unknown"))
-                return events + [SlotSet("drill", None)]
         else:
             drill, named = pick(user_text(tracker), library.all(), playbook())
             if drill is None:
@@ -112,8 +115,11 @@ class ActionStartDrill(Action):
                                                               objection=title))
                 else:
                     send(dispatcher, drill_replies.drill_menu([], playbook(), lang))
-                return events + [SlotSet("drill", None)]
-        running, running_drill = _running(tracker)
+        if drill is None:  # nothing to start: a running drill goes on (it used to be dropped unscored)
+            if running and running_drill and not running.get("ended"):
+                send(dispatcher, Reply(ui("drill_in_progress", lang)))
+                return events
+            return events + [SlotSet("drill", None)]
         if running and running_drill and not running.get("ended"):  # a new drill ends the current one
             _finish(dispatcher, tracker, running_drill, drill_engine.stop(running), lang)
         session = _start(dispatcher, drill, lang)

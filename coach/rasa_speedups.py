@@ -1,13 +1,16 @@
-"""Speed fixes for rasa 3.6's own hot paths, installed in the Rasa server process by our channels.
+"""Speed fixes for rasa 3.6's own hot paths, installed in the Rasa server process by our channels
+(coach/rest_channel.py, coach/web_channel.py).
 
 RemoteAction checks each action server response with `jsonschema.validate(result, spec)`, which
 re-validates the *spec itself* against the JSON Schema meta-schema on every call. Profiling the
 coach under load (docs/performance.md, "What was fixed") put two thirds of the Rasa process's CPU
 there, since a drill turn calls the action server three times. We validate against a validator
 built once from the same spec: the same responses pass and fail, with the same error message.
+COACH_RASA_SPEEDUPS=0 leaves rasa as it is (`scripts/bench.py run --no-speedups` measures "before").
 """
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any, Dict, Text
 
@@ -19,7 +22,7 @@ def install() -> None:
     """Patch RemoteAction's response check (idempotent; safe to call from every channel)."""
     global _installed
     with _lock:
-        if _installed:
+        if _installed or os.environ.get("COACH_RASA_SPEEDUPS", "1") == "0":
             return
         from jsonschema import validators
         from jsonschema.exceptions import best_match

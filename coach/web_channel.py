@@ -4,6 +4,7 @@ Mounted by Rasa at /webhooks/coach/ (credentials.yml). The page is same-origin, 
 needed (and Rasa runs without --cors); requests from another origin are refused. Each message
 carries the rep's signed token (coach/chat_auth.py) and a client id: a retried id gets the first
 answer again instead of running twice, so a reconnecting phone never duplicates a turn.
+The body and text checks, and running a message, are coach/inbound.py's (shared with REST).
 """
 from __future__ import annotations
 
@@ -14,18 +15,19 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 from urllib.parse import urlsplit
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from coach import PROJECT_ROOT
+from coach import PROJECT_ROOT, rasa_speedups
 from coach.chat_auth import check_code, make_token, read_token, sender_for, signing_secret
+from coach.inbound import InboundError, Turn, clean_message, error_response, handle, json_body, replace_surrogates
+from coach.inbound import MAX_MESSAGE  # noqa: F401  the limit and the text checks live in inbound.py
 
 logger = logging.getLogger(__name__)
 WEB_DIR = PROJECT_ROOT / "web"
 STATIC = {"app.js": "text/javascript", "style.css": "text/css"}
-MAX_MESSAGE = 2000  # characters; README "Limits"
 MAX_ID = 100
 _CACHE_SIZE = 2000
 # The page loads nothing from elsewhere and runs no inline script: a stray HTML injection can't run.
@@ -35,8 +37,7 @@ SECURITY_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "n
                     "Referrer-Policy": "no-referrer", "Cache-Control": "no-cache"}
 
 
-def _error(status: int, message: str) -> HTTPResponse:
-    return response.json({"error": message}, status=status)
+_error = error_response
 
 
 def merge(messages: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
@@ -64,6 +65,7 @@ class CoachWebInput(InputChannel):
         return cls()
 
     def __init__(self) -> None:
+        rasa_speedups.install()  # runs in the Rasa server process, before the first message
         self._secret = signing_secret()
         self._answers: "OrderedDict[tuple, asyncio.Future]" = OrderedDict()
 
@@ -75,7 +77,7 @@ class CoachWebInput(InputChannel):
         header = request.headers.get("authorization", "")
         return read_token(header[7:], self._secret) if header.startswith("Bearer ") else None
 
-    async def _answer(self, key: tuple, run: Callable[[], Awaitable[list]]) -> list:
+    async def _answer(self, key: tuple, run: Callable[[], Awaitable[Turn]]) -> Turn:
         """Run once per (sender, client id); concurrent or later retries share the first answer."""
         future = self._answers.get(key)
         if future is None:
@@ -84,10 +86,17 @@ class CoachWebInput(InputChannel):
             while len(self._answers) > _CACHE_SIZE:
                 self._answers.popitem(last=False)
             try:
-                future.set_result(await run())
-            except Exception as exc:  # let a retry try again rather than replay a failure
+                turn = await run()
+            except BaseException as exc:  # a retry must run again: not replay a failure, nor wait forever
+                self._answers.pop(key, None)  # (cancelled = the phone hung up mid-turn)
+                if isinstance(exc, asyncio.CancelledError):
+                    future.cancel()
+                else:
+                    future.set_exception(exc)
+                raise
+            if turn.failed:  # "the coach is restarting": a retry must really run again, not replay this
                 self._answers.pop(key, None)
-                future.set_exception(exc)
+            future.set_result(turn)
         return await asyncio.shield(future)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -111,12 +120,17 @@ class CoachWebInput(InputChannel):
         async def login(request: Request) -> HTTPResponse:
             if not self._same_origin(request):
                 return _error(403, "requests from other sites are not accepted")
-            body = request.json if isinstance(request.json, dict) else {}
             try:
-                sender = sender_for(str(body.get("name", "")))
+                body = json_body(request, '{"name": "...", "code": "..."}')
+                name = body.get("name")
+                sender = sender_for(name if isinstance(name, str) else "")
+            except InboundError as exc:
+                return _error(exc.status, exc.message)
             except ValueError as exc:
                 return _error(400, str(exc))
-            if not check_code(str(body.get("code", ""))):
+            code = body.get("code")
+            # A lone surrogate ("\ud800") can't be encoded for the comparison: it is just a wrong code.
+            if not isinstance(code, str) or replace_surrogates(code) != code or not check_code(code):
                 return _error(401, "Wrong team access code. Ask your trainer for it.")
             return response.json({"token": make_token(sender, self._secret), "sender": sender, "name": sender})
 
@@ -128,24 +142,16 @@ class CoachWebInput(InputChannel):
             if sender is None:
                 return _error(401, "Please log in again.")
             try:
-                body = request.json
-            except Exception:  # Sanic raises on malformed JSON
-                body = None
-            if not isinstance(body, dict) or not isinstance(body.get("message"), str):
-                return _error(400, 'Send JSON: {"message": "...", "id": "..."}.')
-            text, client_id = body["message"], str(body.get("id") or "")[:MAX_ID]
-            if len(text) > MAX_MESSAGE:
-                return _error(413, f"Messages have at most {MAX_MESSAGE} characters.")
-            if not text.strip():
-                return _error(400, "Empty message.")
+                body = json_body(request, '{"message": "...", "id": "..."}')
+                text = clean_message(body.get("message"))
+            except InboundError as exc:
+                return _error(exc.status, exc.message)
+            client_id = str(body.get("id") or "")[:MAX_ID]
 
-            async def run() -> list:
-                collector = CollectingOutputChannel()
-                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
-                return merge(collector.messages)
+            async def run() -> Turn:
+                return await handle(on_new_message, text, sender, self.name())
 
-            if not client_id:
-                return response.json({"messages": await run()})
-            return response.json({"messages": await self._answer((sender, client_id), run)})
+            turn = await (self._answer((sender, client_id), run) if client_id else run())
+            return response.json({"messages": merge(turn.messages)})
 
         return bp

@@ -244,7 +244,7 @@ class Setup:
     model_mb: float = float("nan")
 
 
-def run_setup(setup: Setup, levels: Sequence[int]) -> None:
+def run_setup(setup: Setup, levels: Sequence[int], no_speedups: bool = False) -> None:
     work = BENCH_DIR / setup.name
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -254,7 +254,8 @@ def run_setup(setup: Setup, levels: Sequence[int]) -> None:
     if setup.with_actions:
         stores["action_endpoint"] = {"url": f"http://127.0.0.1:{action_port}/webhook"}
     endpoints.write_text(yaml.safe_dump(stores), encoding="utf-8")
-    env = {**os.environ, "COACH_RESULTS_DB": str(work / "results.db"), "SANIC_HOST": "127.0.0.1"}
+    env = {**os.environ, "COACH_RESULTS_DB": str(work / "results.db"), "SANIC_HOST": "127.0.0.1",
+           "COACH_RASA_SPEEDUPS": "0" if no_speedups else "1"}
     processes: List[Process] = []
     start = time.perf_counter()
     try:
@@ -401,8 +402,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"error: no model at {setup.model}; run without --skip-train", file=sys.stderr)
             return 1
         setup.model_mb = setup.model.stat().st_size / 1024 ** 2
-        run_setup(setup, levels)
-    command = "make bench" if args.levels == "1,10,50" else f"python scripts/bench.py run --levels {args.levels}"
+        run_setup(setup, levels, args.no_speedups)
+    command = ("make bench" if args.levels == "1,10,50" and not args.no_speedups and not args.skip_train
+               else "python scripts/bench.py " + " ".join(sys.argv[1:]))
     report = render(coach, bare, levels, command)
     (BENCH_DIR / "figures.json").write_text(json.dumps({"coach": asdict(coach), "bare": asdict(bare)}, default=str,
                                                        indent=1), encoding="utf-8")
@@ -433,6 +435,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     run.add_argument("--levels", default="1,10,50")
     run.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
     run.add_argument("--skip-train", action="store_true", help="reuse models/coach.tar.gz and build/bench/models/bare.tar.gz")
+    run.add_argument("--no-speedups", action="store_true",
+                     help="run rasa without coach/rasa_speedups.py (the 'before' figures in docs/performance.md)")
     load = sub.add_parser("load", help="drive servers that are already running")
     load.add_argument("--url", required=True)
     load.add_argument("--levels", "--reps", dest="levels", default="1,10,50")

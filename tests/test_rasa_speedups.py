@@ -48,3 +48,25 @@ def test_install_is_idempotent_and_replaces_rasas_check() -> None:
     rasa_speedups.install()
     assert RemoteAction._validate_action_result is patched
     assert patched.__module__ == "coach.rasa_speedups"
+
+
+@pytest.mark.parametrize("make_channel", ["rest", "coach"])
+def test_both_channels_install_it(make_channel: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from coach.rest_channel import CoachRestInput
+    from coach.web_channel import CoachWebInput
+
+    monkeypatch.setattr(rasa_speedups, "_installed", False)
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", lambda self, result: "rasa's own")
+    if make_channel == "rest":
+        CoachRestInput().blueprint(lambda message: None)
+    else:
+        CoachWebInput()
+    assert RemoteAction._validate_action_result.__module__ == "coach.rasa_speedups"
+
+
+def test_switch_leaves_rasa_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rasa_speedups, "_installed", False)
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", lambda self, result: "rasa's own")
+    monkeypatch.setenv("COACH_RASA_SPEEDUPS", "0")
+    rasa_speedups.install()
+    assert RemoteAction._validate_action_result(None, {}) == "rasa's own"
