@@ -165,16 +165,6 @@ class ValidateDrillForm(FormValidationAction):
         return {**slots, "drill": session, "drill_reply": text if result.ended else None}
 
 
-class ActionAskDrillReply(Action):
-    """The form asks for the next reply; the customer's line was already sent by the validation."""
-
-    def name(self) -> Text:
-        return "action_ask_drill_reply"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        return []
-
-
 class ActionDrillEnd(Action):
     """The form finished (goal, turns, walk-away): scorecard and result."""
 

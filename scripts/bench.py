@@ -25,6 +25,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -197,6 +198,11 @@ class Process:
         self.handle = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
                                        start_new_session=True)
 
+    def cpu_s(self) -> float:
+        """User + system CPU seconds used so far (not wall time: robust to other load on the machine)."""
+        fields = Path(f"/proc/{self.handle.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def check(self) -> None:
         if self.handle.poll() is not None:
             tail = self.log.read_text(errors="replace")[-2000:]
@@ -244,7 +250,8 @@ class Setup:
     model_mb: float = float("nan")
 
 
-def run_setup(setup: Setup, levels: Sequence[int], no_speedups: bool = False) -> None:
+def start_setup(setup: Setup, no_speedups: bool = False) -> tuple:
+    """Start its servers on free ports with fresh stores; (url, processes). Records start-up time."""
     work = BENCH_DIR / setup.name
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -258,24 +265,77 @@ def run_setup(setup: Setup, levels: Sequence[int], no_speedups: bool = False) ->
            "COACH_RASA_SPEEDUPS": "0" if no_speedups else "1"}
     processes: List[Process] = []
     start = time.perf_counter()
+    if setup.with_actions:
+        processes.append(Process("action server", [str(PY), "-m", "coach.action_server", "--port", str(action_port)],
+                                 env, work / "actions.log"))
+    credentials = ROOT / "credentials.yml"
+    if not setup.with_actions:  # the ceiling is stock Rasa: its own REST channel, none of our code in front
+        credentials = work / "credentials.yml"
+        credentials.write_text("rest:\n", encoding="utf-8")
+    processes.append(Process("rasa", [str(RASA), "run", "--model", str(setup.model), "--port", str(rasa_port),
+                                      "--endpoints", str(endpoints), "--credentials", str(credentials)],
+                             env, work / "rasa.log"))
+    url = f"http://127.0.0.1:{rasa_port}"
     try:
-        if setup.with_actions:
-            processes.append(Process("action server", [str(PY), "-m", "coach.action_server", "--port", str(action_port)],
-                                     env, work / "actions.log"))
-        processes.append(Process("rasa", [str(RASA), "run", "--model", str(setup.model), "--port", str(rasa_port),
-                                          "--endpoints", str(endpoints), "--credentials", "credentials.yml"],
-                                 env, work / "rasa.log"))
-        url = f"http://127.0.0.1:{rasa_port}"
         _wait_first_answer(url, processes)
-        setup.startup_s = time.perf_counter() - start
-        print(f"[bench] {setup.name}: first answer {setup.startup_s:.1f}s after start", flush=True)
-        setup.levels = drive(url, levels, setup.name)
+    except BaseException:
         for process in processes:
-            process.check()
-            setup.memory_mb[process.name] = peak_rss_mb(process.handle.pid)
-    finally:
-        for process in reversed(processes):
             process.stop()
+        raise
+    setup.startup_s = time.perf_counter() - start
+    print(f"[bench] {setup.name}: first answer {setup.startup_s:.1f}s after start", flush=True)
+    return url, processes
+
+
+def combine(runs: List[LevelResult]) -> dict:
+    """Repeated runs of one level: latencies pooled, throughput the median run's."""
+    pooled = LevelResult(runs[0].reps, sum(r.messages for r in runs), sum(r.errors for r in runs), 0.0,
+                         [x for r in runs for x in r.latencies_ms], [e for r in runs for e in r.error_samples])
+    summary = pooled.summary()
+    summary["msgs_per_s"] = round(statistics.median(r.messages / r.seconds for r in runs), 1)
+    summary["seconds"] = round(sum(r.seconds for r in runs), 2)
+    return summary
+
+
+def run_interleaved(setups: List[Setup], levels: Sequence[int], repeats: int, no_speedups: bool) -> None:
+    """Both setups up at once; each level runs coach, bare, coach, bare... so that any other load on
+    the machine hits both alike (the ratio is the figure that matters)."""
+    running = []
+    try:
+        for setup in setups:
+            running.append((setup, *start_setup(setup, no_speedups)))
+        branches = _first_branch_payloads()
+        for setup, url, _ in running:  # first-use costs (lazy imports, caches) are start-up, not load
+            asyncio.run(run_level(url, 1, 1, f"{setup.name}-warm", branches))
+        for reps in levels:
+            runs: Dict[str, List[LevelResult]] = {setup.name: [] for setup in setups}
+            cpu: Dict[str, Dict[str, float]] = {setup.name: {} for setup in setups}
+            for repeat in range(repeats):
+                for setup, url, processes in running:
+                    before = {p.name: p.cpu_s() for p in processes}
+                    runs[setup.name].append(asyncio.run(
+                        run_level(url, reps, rounds_for(reps), f"{setup.name}-{reps}-{repeat}", branches)))
+                    for p in processes:
+                        cpu[setup.name][p.name] = cpu[setup.name].get(p.name, 0.0) + p.cpu_s() - before[p.name]
+            for setup in setups:
+                summary = combine(runs[setup.name])
+                messages = sum(r.messages for r in runs[setup.name])
+                summary["cpu_ms_per_msg"] = {name: round(1000 * seconds / messages, 1)
+                                             for name, seconds in cpu[setup.name].items()}
+                setup.levels.append(summary)
+                print(f"[bench] {setup.name}: {reps:>3} reps  {summary['messages']:>4} msgs  errors {summary['errors']}  "
+                      f"p50 {summary['p50_ms']} ms  p95 {summary['p95_ms']} ms  p99 {summary['p99_ms']} ms  "
+                      f"{summary['msgs_per_s']} msg/s  CPU ms/msg {summary['cpu_ms_per_msg']}", flush=True)
+                for sample in summary["error_samples"]:
+                    print(f"[bench]   error: {sample}", flush=True)
+        for setup, _, processes in running:
+            for process in processes:
+                process.check()
+                setup.memory_mb[process.name] = peak_rss_mb(process.handle.pid)
+    finally:
+        for _, _, processes in running:
+            for process in reversed(processes):
+                process.stop()
 
 
 # --- the bare assistant ----------------------------------------------------------------------------
@@ -330,11 +390,16 @@ def _fmt(value: Optional[float], unit: str = "", digits: int = 0) -> str:
     return f"{value:.{digits}f}{unit}"
 
 
+def _cpu(level: dict) -> str:
+    cpu = level.get("cpu_ms_per_msg", {})
+    return " + ".join(f"{cpu[name]:.1f}" for name in ("rasa", "action server") if name in cpu) or "–"
+
+
 def _level(setup: Setup, reps: int) -> dict:
     return next((x for x in setup.levels if x["reps"] == reps), {})
 
 
-def render(coach: Setup, bare: Setup, levels: Sequence[int], command: str) -> str:
+def render(coach: Setup, bare: Setup, levels: Sequence[int], command: str, repeats: int = 2) -> str:
     rows = []
     for reps in levels:
         c, b = _level(coach, reps), _level(bare, reps)
@@ -344,6 +409,8 @@ def render(coach: Setup, bare: Setup, levels: Sequence[int], command: str) -> st
         ratio = c["msgs_per_s"] / b["msgs_per_s"] if b.get("msgs_per_s") else float("nan")
         rows.append((f"{reps} rep{'s' if reps > 1 else ''}: messages/s (coach ÷ ceiling)",
                      f"{c['msgs_per_s']:.1f} ({ratio:.2f}×)", f"{b['msgs_per_s']:.1f}"))
+        rows.append((f"{reps} rep{'s' if reps > 1 else ''}: CPU ms per message, Rasa + action server",
+                     _cpu(c), _cpu(b)))
         rows.append((f"{reps} rep{'s' if reps > 1 else ''}: errors / messages",
                      f"{c['errors']} / {c['messages']}", f"{b['errors']} / {b['messages']}"))
     for name in ("rasa", "action server"):
@@ -365,9 +432,13 @@ def render(coach: Setup, bare: Setup, levels: Sequence[int], command: str) -> st
         f"{platform.python_version()} for the driver, rasa 3.6.21, SQLite tracker and results stores.",
         "",
         f"Command: `{command}` (scripts/bench.py). Each simulated rep has its own sender id and runs: {script}; "
-        "one REST request at a time per rep, all reps at once. Messages per level: 1 rep × 6 scripts, "
-        "10 reps × 6, 50 reps × 1. The ceiling is the same config.yml (pipeline and policies) and NLU data "
-        "in an assistant whose only actions are static responses, driven by the same messages.",
+        "one REST request at a time per rep, all reps at once. Messages per run: 1 rep × 6 scripts, "
+        "10 reps × 6, 50 reps × 1; both setups run side by side and each level alternates coach and ceiling, "
+        f"{repeats} runs each (latencies pooled over the runs, messages/s the median run). The ceiling is the same config.yml (pipeline and policies) and NLU data "
+        "in an assistant whose only actions are static responses, run by stock Rasa (its own REST channel, "
+        "none of the coach's code in front, same SQLite tracker store), driven by the same messages. "
+        "CPU ms/msg is the server process's CPU time per message: unlike messages/s, other load on the "
+        "machine does not move it.",
         "",
         *table,
         "",
@@ -402,10 +473,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"error: no model at {setup.model}; run without --skip-train", file=sys.stderr)
             return 1
         setup.model_mb = setup.model.stat().st_size / 1024 ** 2
-        run_setup(setup, levels, args.no_speedups)
+    run_interleaved([coach, bare], levels, args.repeats, args.no_speedups)
     command = ("make bench" if args.levels == "1,10,50" and not args.no_speedups and not args.skip_train
                else "python scripts/bench.py " + " ".join(sys.argv[1:]))
-    report = render(coach, bare, levels, command)
+    report = render(coach, bare, levels, command, args.repeats)
     (BENCH_DIR / "figures.json").write_text(json.dumps({"coach": asdict(coach), "bare": asdict(bare)}, default=str,
                                                        indent=1), encoding="utf-8")
     splice(Path(args.out), report)
@@ -435,6 +506,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     run.add_argument("--levels", default="1,10,50")
     run.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
     run.add_argument("--skip-train", action="store_true", help="reuse models/coach.tar.gz and build/bench/models/bare.tar.gz")
+    run.add_argument("--repeats", type=int, default=2, help="runs per level and setup, interleaved")
     run.add_argument("--no-speedups", action="store_true",
                      help="run rasa without coach/rasa_speedups.py (the 'before' figures in docs/performance.md)")
     load = sub.add_parser("load", help="drive servers that are already running")

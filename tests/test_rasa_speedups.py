@@ -16,6 +16,17 @@ RESPONSES = [
     {"events": [{"no_event_key": 1}]},
     {"responses": "nope"},
     {"events": [{"event": 5}]},
+    {"events": [{"event": "user", "text": "太贵了", "parse_data": {"intent": {"name": "objection_price", "confidence": 0.9},
+                                                             "entities": [{"entity": "drill_id", "value": "x"}]}}]},
+    {"events": [{"event": "user", "parse_data": {"entities": [{"entity": "drill_id"}]}}]},  # entity without value
+    {"events": [{"event": "bot", "text": "hi", "data": {"custom": {"type": "scorecard"}}}, {"event": "followup", "name": "x"}]},
+    {"events": [{"event": "no_such_event"}]},
+    {"events": [{"name": "drill", "value": 1}]},  # no "event" key
+    {"events": [{"event": "slot", "name": "drill"}]},  # slot without value
+    {"events": [{"event": "slot", "name": "drill", "value": 1, "timestamp": "yesterday"}]},
+    {"events": [{"event": "action", "name": "x", "hide_rule_turn": "yes"}]},
+    {"events": [], "responses": [{"text": "ok"}, "not an object"]},
+    ["not", "an", "object"],
 ]
 
 
@@ -70,3 +81,59 @@ def test_switch_leaves_rasa_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COACH_RASA_SPEEDUPS", "0")
     rasa_speedups.install()
     assert RemoteAction._validate_action_result(None, {}) == "rasa's own"
+
+
+def test_tracker_store_sqlite_connections_use_wal(tmp_path) -> None:
+    from sqlalchemy import create_engine
+
+    rasa_speedups.install()
+    engine = create_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+def test_event_type_lookup_is_memoised_but_unchanged() -> None:
+    from rasa.shared.core.events import Event, SlotSet, UserUttered
+    from rasa.shared.utils.common import all_subclasses
+
+    rasa_speedups.install()
+    for cls in all_subclasses(Event):
+        assert Event.resolve_by_type(cls.type_name) is next(c for c in all_subclasses(Event) if c.type_name == cls.type_name)
+    assert Event.resolve_by_type("slot") is SlotSet and Event.resolve_by_type("user") is UserUttered
+    assert Event.resolve_by_type("no_such_event", default=SlotSet) is SlotSet
+    assert Event.resolve_by_type("topic") is None
+    with pytest.raises(ValueError, match="Unknown event name"):
+        Event.resolve_by_type("no_such_event")
+
+
+def test_sql_tracker_store_round_trip_with_the_slim_query(tmp_path) -> None:
+    import asyncio
+
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from coach import PROJECT_ROOT
+
+    rasa_speedups.install()
+    domain = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+    store = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    old = [SessionStarted(timestamp=1), UserUttered("你好", timestamp=2)]
+    new = [SessionStarted(timestamp=3), ActionExecuted("action_listen", timestamp=4),
+           UserUttered("太贵了", {"name": "objection_price", "confidence": 0.9}, timestamp=5),
+           SlotSet("drill", {"turn": 2, "transcript": ["您好"]}, timestamp=6), BotUttered("王老板：「贵」", timestamp=7)]
+
+    async def run() -> tuple:
+        await store.save(DialogueStateTracker.from_events("rep-1", old, domain.slots))
+        await store.save(DialogueStateTracker.from_events("rep-1", old + new, domain.slots))  # stores `new`
+        first = await store.retrieve("rep-1")
+        await store.save(first)  # nothing new: stores nothing twice
+        return first, await store.retrieve("rep-1")
+
+    first, back = asyncio.run(run())
+    assert list(first.events) == list(back.events) == new  # only the latest session, in order
+    assert back.get_slot("drill") == {"turn": 2, "transcript": ["您好"]}
+    full = asyncio.run(store.retrieve_full_tracker("rep-1"))
+    assert len(full.events) == len(old + new)
