@@ -17,8 +17,9 @@ not the database: Event.resolve_by_type walks every Event subclass for each even
 query builds a full ORM object per row when only the JSON column is read. We memoise the type
 lookup and select the JSON column alone (same rows, same order, same trackers).
 
-The SQLite tracker store runs in SQLite's default rollback-journal mode, which syncs the journal
-on every commit; we switch its connections to WAL (see _sqlite_pragmas).
+The SQLite tracker store opens and closes a connection for every read and write (SQLAlchemy 1.4
+uses NullPool for SQLite files) in rollback-journal mode, which syncs a journal on every commit.
+We keep pooled connections in WAL mode (_pool_sqlite_connections, _sqlite_pragmas).
 COACH_RASA_SPEEDUPS=0 leaves rasa as it is (`scripts/bench.py run --no-speedups` measures "before").
 """
 from __future__ import annotations
@@ -115,6 +116,7 @@ def install() -> None:
         EndpointConfig.session = _shared_session
         _cache_event_types()
         _slim_event_query()
+        _pool_sqlite_connections()
         event.listen(Engine, "connect", _sqlite_pragmas)
         _installed = True
 
@@ -147,6 +149,25 @@ def _slim_event_query() -> None:
         return original(self, session, sender_id, fetch_events_from_all_sessions).with_entities(self.SQLEvent.data)
 
     SQLTrackerStore._event_query = _event_query
+
+
+def _pool_sqlite_connections() -> None:
+    """Pooled connections for a SQLite tracker store file (PostgreSQL already pools)."""
+    from rasa.core import tracker_store
+    from sqlalchemy.pool import QueuePool
+
+    original = tracker_store.create_engine_kwargs
+
+    def create_engine_kwargs(url: Any) -> Dict[Text, Any]:
+        kwargs = original(url)
+        if str(url).startswith("sqlite:///") and str(url) != "sqlite:///":  # a file, not :memory:
+            # check_same_thread off: a pooled connection may be handed to another thread; the pool
+            # gives each connection to one user at a time.
+            kwargs.update(poolclass=QueuePool, pool_size=5, max_overflow=10,
+                          connect_args={"check_same_thread": False})
+        return kwargs
+
+    tracker_store.create_engine_kwargs = create_engine_kwargs
 
 
 class _Borrowed:

@@ -137,3 +137,8 @@ def test_sql_tracker_store_round_trip_with_the_slim_query(tmp_path) -> None:
     assert back.get_slot("drill") == {"turn": 2, "transcript": ["您好"]}
     full = asyncio.run(store.retrieve_full_tracker("rep-1"))
     assert len(full.events) == len(old + new)
+    from sqlalchemy.pool import QueuePool
+
+    assert isinstance(store.engine.pool, QueuePool)  # connections kept, not reopened per query
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
