@@ -35,6 +35,7 @@ help:
 	@echo "make test                set up, train if needed, run every test"
 	@echo "make validate-drills     check the drill files (DRILLS=path/to/file.yml for one file)"
 	@echo "make bench               load benchmark (1/10/50 simulated reps, coach vs bare Rasa), writes docs/performance.md"
+	@echo "make scale-test          2 Rasa replicas + 2 action servers on private PostgreSQL/Redis/nginx: checks and benchmark"
 	@echo "make report              drill results per rep and objection (CSV=out.csv to export, REP=id for one rep)"
 	@echo "make nlu-report          regenerate docs/nlu_report.md from the held-out set"
 	@echo "make moves-report        regenerate docs/moves.md (move detection on held-out rep replies)"
@@ -109,6 +110,12 @@ nlu-report: test-nlu
 # drives both with simulated reps. About 5 minutes. Figures only: make test runs a 2-rep smoke form.
 bench: train
 	$(PY) scripts/bench.py run
+
+# Private PostgreSQL, Redis and nginx under build/scale/ (installed with apt-get when missing, as root),
+# two replicas of each server; consistency checks, then the benchmark through nginx. About 80 s after training.
+.PHONY: scale-test
+scale-test: train
+	@scripts/scale_test.sh
 
 moves-report: train
 	$(PY) -m coach.move_eval markdown docs/moves.md

@@ -2,6 +2,7 @@
 
   python -m coach.report                      # the action server's store (COACH_RESULTS_DB or .state/results.db)
   python -m coach.report --db PATH --rep REP_ID --csv progress.csv
+  python -m coach.report --db postgresql://user:password@host:5432/results   # a shared PostgreSQL store
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import unicodedata
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
-from coach.results_store import ProgressRow, ResultsStore, ResultsStoreError, default_path
+from coach.results_store import ProgressRow, ResultsStore, ResultsStoreError, default_path, is_url
 
 CSV_HEADER = ("rep_id", "objection", "attempts", "first_score", "best_score", "latest_score", "passed", "last_at")
 _TABLE_HEADER = ("rep", "objection", "attempts", "first", "best", "latest", "passed", "last drill (UTC)")
@@ -80,13 +81,19 @@ def write_csv(rows: Iterable[ProgressRow], path: str | Path) -> Path:
 def main(argv: Optional[list] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m coach.report",
                                      description="Drill progress per rep and objection.")
-    parser.add_argument("--db", type=Path, metavar="PATH", help="results database (default: $COACH_RESULTS_DB or .state/results.db)")
+    parser.add_argument("--db", metavar="PATH|URL",
+                        help="results database: a SQLite file or a postgresql://user:password@host:port/db URL "
+                             "(default: $COACH_RESULTS_DB or .state/results.db)")
     parser.add_argument("--rep", metavar="REP_ID", help="only this rep (the Rasa sender id)")
     parser.add_argument("--csv", type=Path, metavar="FILE", help="also write the rows to this CSV file")
     args = parser.parse_args(argv)
 
-    path = args.db if args.db is not None else default_path()
-    if not path.exists():
+    if args.db is None:
+        path = default_path()
+    else:  # a URL stays a string: Path() would fold its "//"
+        path = args.db if is_url(args.db) else Path(args.db)
+    # A PostgreSQL store always "exists": connecting says whether it is reachable.
+    if isinstance(path, Path) and not path.exists():
         if args.db is not None:  # an explicit path that is not there is most likely a typo: do not create it
             print(f"error: no results database at {path}; check the --db path.", file=sys.stderr)
             return 2
@@ -96,13 +103,14 @@ def main(argv: Optional[list] = None) -> int:
     try:
         with ResultsStore(path) as store:
             rows = store.progress(args.rep)
+            where = store.path  # for a URL: without its password
     except ResultsStoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
     if not rows:
         who = f" for rep {args.rep!r}" if args.rep is not None else ""
-        print(f"No finished drills yet{who} in {path}.")
+        print(f"No finished drills yet{who} in {where}.")
         return 0
     print(format_table(rows))
     if args.csv is not None:

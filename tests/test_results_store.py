@@ -1,4 +1,6 @@
-"""The drill results store: roundtrip, exactly-once, progress, hostile text, threads, a killed writer."""
+"""The drill results store: roundtrip, exactly-once, progress, hostile text, threads, a killed writer, backends by URL.
+
+The PostgreSQL backend against a real server: tests/scale/ (run by `make scale-test`)."""
 from __future__ import annotations
 
 import dataclasses
@@ -13,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from coach import PROJECT_ROOT
-from coach.results_store import (DrillResult, ProgressRow, ResultsStore, ResultsStoreError, default_path,
-                                 default_store)
+from coach.results_store import (PATH_SCHEME, DrillResult, PostgresBackend, ProgressRow, ResultsStore,
+                                 ResultsStoreError, SQLiteBackend, backend_for, default_path, default_store, is_url,
+                                 redact, register_backend, url_scheme)
 
 T0 = 1_714_550_400.0  # 2024-05-01 08:00 UTC
 
@@ -101,6 +104,7 @@ def test_progress_per_rep_and_objection(store: ResultsStore) -> None:
         ProgressRow("bob", "objection_price", 2, 80, 80, 30, 1, T0 + 60),
     ]
     assert store.progress("bob") == [ProgressRow("bob", "objection_price", 2, 80, 80, 30, 1, T0 + 60)]
+    assert all(type(v) is int for v in dataclasses.astuple(store.progress()[0])[2:7])  # counts/sums: plain ints
 
 
 def test_progress_breaks_same_time_ties_by_insertion_order(store: ResultsStore) -> None:
@@ -125,7 +129,7 @@ def test_data_survives_reopening(tmp_path: Path) -> None:
 
 
 def test_hostile_strings_are_stored_verbatim(store: ResultsStore) -> None:
-    evil = "'; DROP TABLE results;--"
+    evil = "'; DROP TABLE results;-- %s %(x)s"  # also psycopg2's own placeholders
     html = '<script>alert("x")</script>'
     store.add(result(evil, rep_id=evil, drill_id=html, objection=html,
                      transcript=[{"turn": 1, "speaker": "rep", "text": evil + html + "\" OR 1=1 --"}]))
@@ -318,3 +322,115 @@ def test_default_store_reopens_after_close(tmp_path: Path, monkeypatch: pytest.M
     assert again is not first and not again.closed
     assert again.count() == 1
     again.close()
+
+
+# --- backends by URL scheme (no database server needed) ---------------------------------------------
+
+SECRET = "s3cr3t-Pa55"
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # nothing listens once the socket is closed
+
+
+@pytest.mark.parametrize("target, scheme, backend", [
+    ("postgresql://coach:pw@127.0.0.1:5432/results", "postgresql", PostgresBackend),
+    ("postgres://coach@db.internal/results", "postgres", PostgresBackend),
+    ("PostgreSQL://coach@db/results", "postgresql", PostgresBackend),
+    ("/var/lib/coach/results.db", PATH_SCHEME, SQLiteBackend),
+    ("relative/results.db", PATH_SCHEME, SQLiteBackend),
+    (":memory:", PATH_SCHEME, SQLiteBackend),
+    (Path("/tmp/x.db"), PATH_SCHEME, SQLiteBackend),
+    ("weird:name.db", PATH_SCHEME, SQLiteBackend),  # a colon alone does not make a URL
+])
+def test_the_backend_is_chosen_by_url_scheme(target: object, scheme: str, backend: type) -> None:
+    assert url_scheme(target) == scheme
+    assert is_url(target) is (scheme != PATH_SCHEME)
+    assert backend_for(target) is backend
+
+
+def test_an_unknown_scheme_names_the_supported_ones_without_the_password() -> None:
+    with pytest.raises(ResultsStoreError) as info:
+        ResultsStore(f"mysql://coach:{SECRET}@127.0.0.1/results")
+    message = str(info.value)
+    assert "scheme 'mysql'" in message and "postgresql://" in message and "file path" in message
+    assert SECRET not in message and "mysql://coach:***@127.0.0.1/results" in message
+
+
+def test_a_new_backend_registers_by_scheme(monkeypatch: pytest.MonkeyPatch) -> None:
+    import coach.results_store as module
+
+    monkeypatch.setattr(module, "_BACKENDS", dict(module._BACKENDS))
+
+    @register_backend("memtest")
+    class Fake(module.Backend):
+        name = "fake"
+
+        def __init__(self, target: object) -> None:
+            self.rows: list = []
+
+        @property
+        def location(self) -> str:
+            return "fake"
+
+        def insert(self, values: tuple) -> bool:
+            self.rows.append(values)
+            return True
+
+        def fetch(self, sql: str, params: tuple) -> list:
+            return [(len(self.rows),)]
+
+        def close(self) -> None:
+            pass
+
+    with ResultsStore("memtest://anything") as s:
+        assert s.backend == "fake" and s.add(result()) is True and s.count() == 1
+
+
+@pytest.mark.parametrize("url, shown", [
+    (f"postgresql://coach:{SECRET}@127.0.0.1:5432/results", "postgresql://coach:***@127.0.0.1:5432/results"),
+    (f"postgresql://coach:{SECRET}@h/db?sslmode=require", "postgresql://coach:***@h/db?sslmode=require"),
+    (f"postgresql://h/db?user=coach&password={SECRET}", "postgresql://h/db?user=coach&password=***"),
+    (f"postgresql://co%40ch:{SECRET}%40x@h/db", "postgresql://co%40ch:***@h/db"),
+    ("postgresql://coach@h/db", "postgresql://coach@h/db"),
+    ("/srv/results.db", "/srv/results.db"),
+])
+def test_redact_hides_only_the_password(url: str, shown: str) -> None:
+    assert redact(url) == shown
+
+
+def test_unreachable_postgres_is_a_clear_error_without_the_password() -> None:
+    port = _closed_port()
+    with pytest.raises(ResultsStoreError) as info:
+        ResultsStore(f"postgresql://coach:{SECRET}@127.0.0.1:{port}/results")
+    message = str(info.value)
+    assert SECRET not in message
+    assert f"postgresql://coach:***@127.0.0.1:{port}/results" in message
+    assert f"PostgreSQL is running at 127.0.0.1:{port}" in message and "COACH_RESULTS_DB" in message
+
+
+def test_a_malformed_url_is_a_clear_error_without_the_password() -> None:
+    with pytest.raises(ResultsStoreError) as info:
+        ResultsStore(f"postgresql://coach:{SECRET}@127.0.0.1:5432/results?no_such_option=1")
+    message = str(info.value)
+    assert "invalid results database URL" in message and "postgresql://user:password@host:port/dbname" in message
+    assert SECRET not in message
+
+
+def test_report_with_an_unreachable_url_exits_2_without_the_password(capsys: pytest.CaptureFixture) -> None:
+    from coach.report import main
+
+    assert main(["--db", f"postgresql://coach:{SECRET}@127.0.0.1:{_closed_port()}/results"]) == 2
+    captured = capsys.readouterr()
+    assert "cannot connect to the results database" in captured.err
+    assert SECRET not in captured.err + captured.out
+
+
+def test_default_path_keeps_a_url_as_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"postgresql://coach:{SECRET}@127.0.0.1:5432/results"
+    monkeypatch.setenv("COACH_RESULTS_DB", url)
+    assert default_path() == url  # a Path would fold "//" into "/"
