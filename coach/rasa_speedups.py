@@ -20,20 +20,21 @@ lookup and select the JSON column alone (same rows, same order, same trackers).
 The SQLite tracker store opens and closes a connection for every read and write (SQLAlchemy 1.4
 uses NullPool for SQLite files) in rollback-journal mode, which syncs a journal on every commit.
 We keep pooled connections in WAL mode (_pool_sqlite_connections, _sqlite_pragmas).
-COACH_RASA_SPEEDUPS=0 leaves rasa as it is (`scripts/bench.py run --no-speedups` measures "before").
+Each fix is a named patch (PATCHES). COACH_RASA_SPEEDUPS picks them: "all" (default), "none", or
+names joined by commas; `scripts/speedups.sh` measures them one by one (docs/performance.md).
 """
 from __future__ import annotations
 
 import os
 import threading
-from typing import Any, Dict, Optional, Text
+from typing import Any, Callable, Dict, List, Optional, Text
 
 import aiohttp
 
 CLIENT_KEEPALIVE_S = 4.0  # below Sanic's default KEEP_ALIVE_TIMEOUT of 5 s (the action server)
 
 _lock = threading.Lock()
-_installed = False
+_installed: Optional[List[str]] = None  # the patches applied, once install() ran
 
 
 class ResponseCheck:
@@ -89,38 +90,71 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.close()
 
 
-def install() -> None:
-    """Patch rasa's hot paths (idempotent; safe to call from every channel)."""
+# name -> installer, applied in this order; COACH_RASA_SPEEDUPS picks them (README, docs/performance.md).
+PATCHES: Dict[str, Callable[[], None]] = {}
+
+
+def patch(name: str) -> Callable[[Callable[[], None]], Callable[[], None]]:
+    def register(installer: Callable[[], None]) -> Callable[[], None]:
+        PATCHES[name] = installer
+        return installer
+
+    return register
+
+
+def selected(setting: Optional[str] = None) -> List[str]:
+    """Patch names chosen by COACH_RASA_SPEEDUPS: "all" (default), "none"/"0", or names joined by commas."""
+    value = (os.environ.get("COACH_RASA_SPEEDUPS", "all") if setting is None else setting).strip()
+    if value in ("all", "1", ""):
+        return list(PATCHES)
+    if value in ("none", "0"):
+        return []
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = [name for name in names if name not in PATCHES]
+    if unknown:
+        raise ValueError(f"COACH_RASA_SPEEDUPS names unknown patches {', '.join(unknown)}; "
+                         f"use all, none, or some of: {', '.join(PATCHES)}")
+    return [name for name in PATCHES if name in names]
+
+
+def install() -> List[str]:
+    """Apply the selected patches once per process (safe to call from every channel); their names."""
     global _installed
     with _lock:
-        if _installed or os.environ.get("COACH_RASA_SPEEDUPS", "1") == "0":
-            return
-        from rasa.core.actions.action import RemoteAction
-        from rasa.shared.constants import DOCS_BASE_URL
-        from rasa.utils.endpoints import EndpointConfig
-        from sqlalchemy import event
-        from sqlalchemy.engine import Engine
-
-        check = ResponseCheck(RemoteAction.action_response_format_spec())
-
-        def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
-            error = check.errors(result)
-            if error is not None:  # same wording as rasa's own check
-                error.message += (
-                    ". Failed to validate Action server response from API, make sure your response from the "
-                    f"Action endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions")
-                raise error
-            return True
-
-        RemoteAction._validate_action_result = _validate_action_result
-        EndpointConfig.session = _shared_session
-        _cache_event_types()
-        _slim_event_query()
-        _pool_sqlite_connections()
-        event.listen(Engine, "connect", _sqlite_pragmas)
-        _installed = True
+        if _installed is None:
+            _installed = selected()
+            for name in _installed:
+                PATCHES[name]()
+        return list(_installed)
 
 
+@patch("response_check")
+def _check_responses_fast() -> None:
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.constants import DOCS_BASE_URL
+
+    check = ResponseCheck(RemoteAction.action_response_format_spec())
+
+    def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+        error = check.errors(result)
+        if error is not None:  # same wording as rasa's own check
+            error.message += (
+                ". Failed to validate Action server response from API, make sure your response from the "
+                f"Action endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions")
+            raise error
+        return True
+
+    RemoteAction._validate_action_result = _validate_action_result
+
+
+@patch("shared_session")
+def _share_sessions() -> None:
+    from rasa.utils.endpoints import EndpointConfig
+
+    EndpointConfig.session = _shared_session
+
+
+@patch("event_types")
 def _cache_event_types() -> None:
     """Event.resolve_by_type with a memo; unknown names still go to rasa's own lookup."""
     from rasa.shared.core.events import Event
@@ -139,6 +173,7 @@ def _cache_event_types() -> None:
     Event.resolve_by_type = staticmethod(resolve_by_type)
 
 
+@patch("slim_query")
 def _slim_event_query() -> None:
     """SQLTrackerStore reads `data` only (rows are used as `row.data`, and counted)."""
     from rasa.core.tracker_store import SQLTrackerStore
@@ -151,11 +186,15 @@ def _slim_event_query() -> None:
     SQLTrackerStore._event_query = _event_query
 
 
+@patch("sqlite_pool")
 def _pool_sqlite_connections() -> None:
-    """Pooled connections for a SQLite tracker store file (PostgreSQL already pools)."""
+    """Pooled WAL connections for a SQLite tracker store file (PostgreSQL already pools)."""
     from rasa.core import tracker_store
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
     from sqlalchemy.pool import QueuePool
 
+    event.listen(Engine, "connect", _sqlite_pragmas)
     original = tracker_store.create_engine_kwargs
 
     def create_engine_kwargs(url: Any) -> Dict[Text, Any]:

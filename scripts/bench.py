@@ -6,7 +6,8 @@ choice, then a drill of five turns (stopped if it has not ended by then). The sa
 to a bare Rasa assistant (same config.yml pipeline and policies, same NLU data, static
 responses only): its throughput is the ceiling the coach is compared with.
 
-  bench.py run    [--levels 1,10,50] [--out docs/performance.md] [--skip-train]   (make bench)
+  bench.py run    [--levels 1,10,50] [--out docs/performance.md] [--skip-train] [--speedups all]   (make bench)
+  bench.py fixes  the coach with each coach/rasa_speedups.py patch added in turn (before/after table)
   bench.py load   --url http://127.0.0.1:5005 [--levels 1,10,50] [--json out.json]
                   drive servers that are already running (make scale-test uses this)
   bench.py smoke  --url ...   two reps, one script each; exits 1 on any error (make test)
@@ -250,7 +251,7 @@ class Setup:
     model_mb: float = float("nan")
 
 
-def start_setup(setup: Setup, no_speedups: bool = False) -> tuple:
+def start_setup(setup: Setup, speedups: str = "all") -> tuple:
     """Start its servers on free ports with fresh stores; (url, processes). Records start-up time."""
     work = BENCH_DIR / setup.name
     shutil.rmtree(work, ignore_errors=True)
@@ -262,7 +263,7 @@ def start_setup(setup: Setup, no_speedups: bool = False) -> tuple:
         stores["action_endpoint"] = {"url": f"http://127.0.0.1:{action_port}/webhook"}
     endpoints.write_text(yaml.safe_dump(stores), encoding="utf-8")
     env = {**os.environ, "COACH_RESULTS_DB": str(work / "results.db"), "SANIC_HOST": "127.0.0.1",
-           "COACH_RASA_SPEEDUPS": "0" if no_speedups else "1"}
+           "COACH_RASA_SPEEDUPS": speedups}
     processes: List[Process] = []
     start = time.perf_counter()
     if setup.with_actions:
@@ -297,13 +298,13 @@ def combine(runs: List[LevelResult]) -> dict:
     return summary
 
 
-def run_interleaved(setups: List[Setup], levels: Sequence[int], repeats: int, no_speedups: bool) -> None:
+def run_interleaved(setups: List[Setup], levels: Sequence[int], repeats: int, speedups: str = "all") -> None:
     """Both setups up at once; each level runs coach, bare, coach, bare... so that any other load on
     the machine hits both alike (the ratio is the figure that matters)."""
     running = []
     try:
         for setup in setups:
-            running.append((setup, *start_setup(setup, no_speedups)))
+            running.append((setup, *start_setup(setup, speedups)))
         branches = _first_branch_payloads()
         for setup, url, _ in running:  # first-use costs (lazy imports, caches) are start-up, not load
             asyncio.run(run_level(url, 1, 1, f"{setup.name}-warm", branches))
@@ -473,8 +474,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"error: no model at {setup.model}; run without --skip-train", file=sys.stderr)
             return 1
         setup.model_mb = setup.model.stat().st_size / 1024 ** 2
-    run_interleaved([coach, bare], levels, args.repeats, args.no_speedups)
-    command = ("make bench" if args.levels == "1,10,50" and not args.no_speedups and not args.skip_train
+    run_interleaved([coach, bare], levels, args.repeats, args.speedups)
+    command = ("make bench" if args.levels == "1,10,50" and args.speedups == "all" and not args.skip_train
                else "python scripts/bench.py " + " ".join(sys.argv[1:]))
     report = render(coach, bare, levels, command, args.repeats)
     (BENCH_DIR / "figures.json").write_text(json.dumps({"coach": asdict(coach), "bare": asdict(bare)}, default=str,
@@ -482,6 +483,37 @@ def cmd_run(args: argparse.Namespace) -> int:
     splice(Path(args.out), report)
     print(report)
     print(f"[bench] wrote {args.out}")
+    return 0
+
+
+def cmd_fixes(args: argparse.Namespace) -> int:
+    """Before/after of each speed fix: stage k runs the coach with the first k patches (models as built by make)."""
+    from coach.rasa_speedups import PATCHES
+
+    names = list(PATCHES)
+    stages = ["none"] + [",".join(names[:k]) for k in range(1, len(names) + 1)]
+    rows = []
+    for spec in stages:
+        print(f"[bench] fixes: COACH_RASA_SPEEDUPS={spec}", flush=True)
+        coach = Setup("coach", ROOT / "models" / "coach.tar.gz", with_actions=True)
+        bare = Setup("bare", BENCH_DIR / "models" / "bare.tar.gz", with_actions=False)
+        if not bare.model.is_file():
+            print("error: no bare model: run `make bench` first (it trains build/bench/models/bare.tar.gz)", file=sys.stderr)
+            return 1
+        run_interleaved([coach, bare], [1, 10], args.repeats, spec)
+        one, ten, ceiling = _level(coach, 1), _level(coach, 10), _level(bare, 10)
+        added = "none (stock rasa)" if spec == "none" else f"+ `{spec.split(',')[-1]}`"
+        rows.append(f"| {added} | {one['p95_ms']:.0f} | {ten['msgs_per_s']:.1f} | {ten['msgs_per_s'] / ceiling['msgs_per_s']:.2f}× "
+                    f"| {ten['cpu_ms_per_msg'].get('rasa', float('nan')):.1f} | {ceiling['cpu_ms_per_msg'].get('rasa', float('nan')):.1f} |")
+    block = "\n".join([
+        f"Measured {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} with `python scripts/bench.py fixes`: the coach with "
+        "the patches of `coach/rasa_speedups.py` added one at a time (`COACH_RASA_SPEEDUPS`), each stage against "
+        "the stock-Rasa ceiling started beside it; 1 and 10 reps.",
+        "",
+        "| patches | 1 rep p95 (ms) | 10 reps msg/s | ÷ ceiling | Rasa CPU ms/msg | ceiling CPU ms/msg |",
+        "|---|---|---|---|---|---|", *rows])
+    splice(Path(args.out), block, marker="fixes")
+    print(block)
     return 0
 
 
@@ -507,8 +539,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     run.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
     run.add_argument("--skip-train", action="store_true", help="reuse models/coach.tar.gz and build/bench/models/bare.tar.gz")
     run.add_argument("--repeats", type=int, default=2, help="runs per level and setup, interleaved")
-    run.add_argument("--no-speedups", action="store_true",
-                     help="run rasa without coach/rasa_speedups.py (the 'before' figures in docs/performance.md)")
+    run.add_argument("--speedups", default="all",
+                     help="coach/rasa_speedups.py patches for the coach: all, none, or names joined by commas")
+    fixes = sub.add_parser("fixes", help="the coach with each rasa_speedups patch added in turn, against the ceiling")
+    fixes.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
+    fixes.add_argument("--repeats", type=int, default=1)
     load = sub.add_parser("load", help="drive servers that are already running")
     load.add_argument("--url", required=True)
     load.add_argument("--levels", "--reps", dest="levels", default="1,10,50")
@@ -518,7 +553,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     smoke.add_argument("--url", required=True)
     args = parser.parse_args(argv)
     try:
-        return {"run": cmd_run, "load": cmd_load, "smoke": cmd_smoke}[args.command](args)
+        return {"run": cmd_run, "load": cmd_load, "smoke": cmd_smoke, "fixes": cmd_fixes}[args.command](args)
     except RuntimeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -66,7 +66,7 @@ def test_both_channels_install_it(make_channel: str, monkeypatch: pytest.MonkeyP
     from coach.rest_channel import CoachRestInput
     from coach.web_channel import CoachWebInput
 
-    monkeypatch.setattr(rasa_speedups, "_installed", False)
+    monkeypatch.setattr(rasa_speedups, "_installed", None)
     monkeypatch.setattr(RemoteAction, "_validate_action_result", lambda self, result: "rasa's own")
     if make_channel == "rest":
         CoachRestInput().blueprint(lambda message: None)
@@ -76,10 +76,10 @@ def test_both_channels_install_it(make_channel: str, monkeypatch: pytest.MonkeyP
 
 
 def test_switch_leaves_rasa_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rasa_speedups, "_installed", False)
+    monkeypatch.setattr(rasa_speedups, "_installed", None)
     monkeypatch.setattr(RemoteAction, "_validate_action_result", lambda self, result: "rasa's own")
     monkeypatch.setenv("COACH_RASA_SPEEDUPS", "0")
-    rasa_speedups.install()
+    assert rasa_speedups.install() == []
     assert RemoteAction._validate_action_result(None, {}) == "rasa's own"
 
 
@@ -142,3 +142,12 @@ def test_sql_tracker_store_round_trip_with_the_slim_query(tmp_path) -> None:
     assert isinstance(store.engine.pool, QueuePool)  # connections kept, not reopened per query
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_patches_are_chosen_by_name() -> None:
+    everything = list(rasa_speedups.PATCHES)
+    assert everything[:2] == ["response_check", "shared_session"] and "sqlite_pool" in everything
+    assert rasa_speedups.selected("all") == everything and rasa_speedups.selected("none") == []
+    assert rasa_speedups.selected("sqlite_pool, response_check") == ["response_check", "sqlite_pool"]  # registry order
+    with pytest.raises(ValueError, match=r"COACH_RASA_SPEEDUPS.*no_such_patch.*use all, none, or some of: response_check"):
+        rasa_speedups.selected("response_check,no_such_patch")
