@@ -8,6 +8,7 @@ responses only): its throughput is the ceiling the coach is compared with.
 
   bench.py run    [--levels 1,10,50] [--out docs/performance.md] [--skip-train] [--speedups all]   (make bench)
   bench.py fixes  the coach with each coach/rasa_speedups.py patch added in turn (before/after table)
+  bench.py store  tracker store retrieve/save times of a recorded conversation, stock rasa vs patched
   bench.py load   --url http://127.0.0.1:5005 [--levels 1,10,50] [--json out.json]
                   drive servers that are already running (make scale-test uses this)
   bench.py smoke  --url ...   two reps, one script each; exits 1 on any error (make test)
@@ -438,8 +439,8 @@ def render(coach: Setup, bare: Setup, levels: Sequence[int], command: str, repea
         f"{repeats} runs each (latencies pooled over the runs, messages/s the median run). The ceiling is the same config.yml (pipeline and policies) and NLU data "
         "in an assistant whose only actions are static responses, run by stock Rasa (its own REST channel, "
         "none of the coach's code in front, same SQLite tracker store), driven by the same messages. "
-        "CPU ms/msg is the server process's CPU time per message: unlike messages/s, other load on the "
-        "machine does not move it.",
+        "CPU ms/msg is the server process's CPU time per message: other load on the machine moves it far "
+        "less than messages/s.",
         "",
         *table,
         "",
@@ -517,6 +518,56 @@ def cmd_fixes(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_store(args: argparse.Namespace) -> int:
+    """Tracker store retrieve/save of the longest benchmark conversation, stock rasa vs rasa_speedups."""
+    import sqlite3
+
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from coach import rasa_speedups
+
+    source = BENCH_DIR / "coach" / "tracker.db"
+    if not source.is_file():
+        print(f"error: {source} is missing: run `make bench` first (it records the conversations)", file=sys.stderr)
+        return 1
+    with sqlite3.connect(source) as db:
+        sender = db.execute("SELECT sender_id FROM events GROUP BY sender_id ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    rows = []
+    for label in ("stock rasa", "with rasa_speedups"):
+        if label != "stock rasa":
+            rasa_speedups.install()
+        scratch = BENCH_DIR / f"store-{len(rows)}.db"
+        for leftover in BENCH_DIR.glob(f"{scratch.name}*"):
+            leftover.unlink()
+        reader = SQLTrackerStore(domain, dialect="sqlite", db=str(source))
+        writer = SQLTrackerStore(domain, dialect="sqlite", db=str(scratch))
+
+        async def measure() -> tuple:
+            tracker = await reader.retrieve(sender)
+            start = time.perf_counter()
+            for _ in range(args.rounds):
+                await reader.retrieve(sender)
+            retrieve_ms = (time.perf_counter() - start) * 1000 / args.rounds
+            events, saving = list(tracker.events), 0.0
+            for i in range(args.rounds):  # one message's worth of new events (the last 11) onto a stored tracker
+                head = DialogueStateTracker.from_events(f"s{i}", events[:-11], domain.slots)
+                await writer.save(head)
+                full = DialogueStateTracker.from_events(f"s{i}", events, domain.slots)
+                start = time.perf_counter()
+                await writer.save(full)
+                saving += time.perf_counter() - start
+            return len(events), retrieve_ms, saving * 1000 / args.rounds
+
+        count, retrieve_ms, save_ms = asyncio.run(measure())
+        rows.append(f"| {label} | {count} | {retrieve_ms:.2f} | {save_ms:.2f} |")
+    print(f"SQLite tracker store, conversation {sender!r} from {source.relative_to(ROOT)}, {args.rounds} rounds:")
+    print("\n".join(["| | events | retrieve (ms) | save 11 new events (ms) |", "|---|---|---|---|", *rows]))
+    return 0
+
+
 def cmd_load(args: argparse.Namespace) -> int:
     summaries = drive(args.url.rstrip("/"), [int(x) for x in args.levels.split(",")], args.tag)
     if args.json:
@@ -544,6 +595,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     fixes = sub.add_parser("fixes", help="the coach with each rasa_speedups patch added in turn, against the ceiling")
     fixes.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
     fixes.add_argument("--repeats", type=int, default=1)
+    store = sub.add_parser("store", help="tracker store retrieve/save times, stock rasa vs rasa_speedups")
+    store.add_argument("--rounds", type=int, default=100)
     load = sub.add_parser("load", help="drive servers that are already running")
     load.add_argument("--url", required=True)
     load.add_argument("--levels", "--reps", dest="levels", default="1,10,50")
@@ -553,7 +606,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     smoke.add_argument("--url", required=True)
     args = parser.parse_args(argv)
     try:
-        return {"run": cmd_run, "load": cmd_load, "smoke": cmd_smoke, "fixes": cmd_fixes}[args.command](args)
+        return {"run": cmd_run, "load": cmd_load, "smoke": cmd_smoke, "fixes": cmd_fixes, "store": cmd_store}[args.command](args)
     except RuntimeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -10,6 +10,7 @@ Every check prints `[scale]   ok ...` or `[scale]   FAIL ...`; the exit status i
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import sys
@@ -54,8 +55,9 @@ class Checks:
         return ok
 
 
-def post_json(url: str, body: dict, timeout: float = TIMEOUT_S) -> Any:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+def post_json(url: str, body: dict, timeout: float = TIMEOUT_S, headers: Optional[dict] = None) -> Any:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json", **(headers or {})})
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read())
 
@@ -193,6 +195,27 @@ def tracker_consistent(checks: Checks, tracker_url: str, sender: str, sent: List
                  f"{interleaved} user messages arrived while another turn was still open")
 
 
+def page_retry_once(checks: Checks, lb_port: int, tracker_url: str) -> None:
+    """The chat page through nginx: a retried message id is answered once, by the replica that ran it."""
+    import psycopg2
+
+    base = f"http://127.0.0.1:{lb_port}/webhooks/coach"
+    login = post_json(f"{base}/login", {"name": f"scale-page-{uuid.uuid4().hex[:8]}", "code": "coach-local"})
+    headers = {"Authorization": f"Bearer {login['token']}"}
+    body = {"message": "老板说你们价格太高了", "id": f"retry-{uuid.uuid4().hex[:8]}"}
+    answers = [post_json(f"{base}/message", body, headers=headers) for _ in range(3)]
+    conn = psycopg2.connect(tracker_url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT count(*) FROM events WHERE sender_id = %s AND type_name = 'user'", (login["sender"],))
+            stored = cur.fetchone()[0]
+    finally:
+        conn.close()
+    checks.check(answers[0] == answers[1] == answers[2] and stored == 1,
+                 "chat page through nginx: a message id sent 3 times is run once and answered 3 times alike "
+                 "(nginx routes the page's requests by rep)", f"{stored} user events stored")
+
+
 def redis_used(checks: Checks, redis_port: int) -> None:
     import redis
 
@@ -235,6 +258,7 @@ def cmd_consistency(args: argparse.Namespace) -> int:
         concurrent_messages(checks, replicas, sender)
         tracker_consistent(checks, args.tracker_db, sender, sent + CONCURRENT)
         redis_used(checks, args.redis_port)
+        page_retry_once(checks, args.lb, args.tracker_db)
         nginx_spread(checks, args.lb, replicas, Path(args.nginx_log), Path(args.nginx_action_log), actions)
     except (urllib.error.URLError, OSError, ValueError) as exc:
         checks.check(False, "talking to the cluster", f"{type(exc).__name__}: {exc} (see the logs in build/scale/logs/)")
@@ -260,7 +284,28 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if errors:
         say(f"benchmark FAILED: {errors} request(s) failed (error samples in the JSON files)")
         return 1
+    if args.doc:
+        _write_doc(Path(args.doc), two, one)
     return 0
+
+
+def _write_doc(path: Path, two: dict, one: dict) -> None:
+    """The comparison as the `scale` block of docs/performance.md (bench.splice keeps the rest)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench import machine, splice
+
+    rows = [f"| {reps} | {one[reps]['msgs_per_s']:.1f} | {one[reps]['p95_ms']:.0f} | {two[reps]['msgs_per_s']:.1f} | "
+            f"{two[reps]['p95_ms']:.0f} | {two[reps]['msgs_per_s'] / one[reps]['msgs_per_s']:.2f}× | "
+            f"{one[reps]['errors'] + two[reps]['errors']} |" for reps in sorted(set(two) & set(one))]
+    splice(path, "\n".join([
+        f"Measured {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')} by `make scale-test` on {machine()}: PostgreSQL "
+        "tracker and results stores, Redis lock store (coach/lock_store.py), two action servers behind nginx; the "
+        "same simulated reps as `make bench` (`scripts/bench.py load`), first through nginx to both Rasa replicas, "
+        "then to one replica directly. Everything, the load driver included, shares the same 2 cores.",
+        "",
+        "| reps | 1 replica msg/s | p95 ms | 2 replicas (nginx) msg/s | p95 ms | 2 ÷ 1 | errors |",
+        "|---|---|---|---|---|---|---|", *rows]), marker="scale")
+    say(f"  wrote the table to {path}")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -281,6 +326,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     cmp_ = sub.add_parser("compare", help="two-replica vs one-replica benchmark figures")
     cmp_.add_argument("two", help="bench.py --json output, two replicas through nginx")
     cmp_.add_argument("one", help="bench.py --json output, one replica directly")
+    cmp_.add_argument("--doc", help="also write the table into this markdown file's scale block")
     cmp_.set_defaults(run=cmd_compare)
     args = parser.parse_args(argv)
     if args.command == "consistency" and not (args.results_db and args.tracker_db):

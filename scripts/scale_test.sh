@@ -272,6 +272,14 @@ http {
         server 127.0.0.1:${RASA_PORTS[1]};
         keepalive 32;
     }
+    # The chat page's channel remembers each message id per process (a retried id is answered once):
+    # its requests go by rep (the signed token), so a rep's retries reach the replica that answered.
+    upstream rasa_by_rep {
+        hash \$http_authorization consistent;
+        server 127.0.0.1:${RASA_PORTS[0]};
+        server 127.0.0.1:${RASA_PORTS[1]};
+        keepalive 32;
+    }
     upstream action_servers {
         server 127.0.0.1:${ACTION_PORTS[0]};
         server 127.0.0.1:${ACTION_PORTS[1]};
@@ -287,6 +295,13 @@ http {
             proxy_set_header Connection "";
             proxy_set_header Host \$host;
             proxy_read_timeout 120s;  # a message may wait for its conversation's lock
+        }
+        location /webhooks/coach/ {
+            proxy_pass http://rasa_by_rep;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host \$host;
+            proxy_read_timeout 120s;
         }
     }
     server {
@@ -351,22 +366,19 @@ fi
 
 # --- 8. benchmark: two replicas through nginx vs one replica ------------------------------------------
 # scripts/bench.py is the project's load driver (`bench.py load --url URL --reps 1,10,50 --json OUT`).
-if [ -f scripts/bench.py ] && "$PY" scripts/bench.py load --help >/dev/null 2>&1; then
-  two_json=$SCALE/bench_nginx_2_replicas.json
-  one_json=$SCALE/bench_1_replica.json
-  say "benchmark (a): 2 Rasa replicas through nginx :$LB_PORT, reps $BENCH_LEVELS"
-  "$PY" scripts/bench.py load --url "http://127.0.0.1:$LB_PORT" --reps "$BENCH_LEVELS" --tag scale-2r \
-    --json "$two_json" 2>&1 | tee "$LOGS/bench-2-replicas.log" | sed 's/^/[scale]   /'
-  [ "${PIPESTATUS[0]}" -eq 0 ] && [ -s "$two_json" ] || die "benchmark (a) failed (log $LOGS/bench-2-replicas.log)"
-  say "benchmark (b): 1 Rasa replica directly on :${RASA_PORTS[0]}, reps $BENCH_LEVELS"
-  "$PY" scripts/bench.py load --url "http://127.0.0.1:${RASA_PORTS[0]}" --reps "$BENCH_LEVELS" --tag scale-1r \
-    --json "$one_json" 2>&1 | tee "$LOGS/bench-1-replica.log" | sed 's/^/[scale]   /'
-  [ "${PIPESTATUS[0]}" -eq 0 ] && [ -s "$one_json" ] || die "benchmark (b) failed (log $LOGS/bench-1-replica.log)"
-  say "throughput, two replicas behind nginx vs one replica (same cluster; $(nproc) CPU cores):"
-  "$PY" scripts/scale_check.py compare "$two_json" "$one_json" || die "the benchmark reported failed requests (above)"
-  say "  figures: build/scale/bench_nginx_2_replicas.json, build/scale/bench_1_replica.json"
-else
-  say "WARNING: benchmark skipped: scripts/bench.py with a 'load' command is not there yet"
-fi
+two_json=$SCALE/bench_nginx_2_replicas.json
+one_json=$SCALE/bench_1_replica.json
+say "benchmark (a): 2 Rasa replicas through nginx :$LB_PORT, reps $BENCH_LEVELS"
+"$PY" scripts/bench.py load --url "http://127.0.0.1:$LB_PORT" --reps "$BENCH_LEVELS" --tag scale-2r \
+  --json "$two_json" 2>&1 | tee "$LOGS/bench-2-replicas.log" | sed 's/^/[scale]   /'
+[ "${PIPESTATUS[0]}" -eq 0 ] && [ -s "$two_json" ] || die "benchmark (a) failed (log $LOGS/bench-2-replicas.log)"
+say "benchmark (b): 1 Rasa replica directly on :${RASA_PORTS[0]}, reps $BENCH_LEVELS"
+"$PY" scripts/bench.py load --url "http://127.0.0.1:${RASA_PORTS[0]}" --reps "$BENCH_LEVELS" --tag scale-1r \
+  --json "$one_json" 2>&1 | tee "$LOGS/bench-1-replica.log" | sed 's/^/[scale]   /'
+[ "${PIPESTATUS[0]}" -eq 0 ] && [ -s "$one_json" ] || die "benchmark (b) failed (log $LOGS/bench-1-replica.log)"
+say "throughput, two replicas behind nginx vs one replica (same cluster; $(nproc) CPU cores):"
+"$PY" scripts/scale_check.py compare "$two_json" "$one_json" --doc docs/performance.md \
+  || die "the benchmark reported failed requests (above)"
+say "  figures: build/scale/bench_nginx_2_replicas.json, build/scale/bench_1_replica.json; table in docs/performance.md"
 
 say "scale test passed in $(( $(date +%s) - started_at ))s; logs in build/scale/logs/"
