@@ -507,9 +507,10 @@ def cmd_fixes(args: argparse.Namespace) -> int:
         rows.append(f"| {added} | {one['p95_ms']:.0f} | {ten['msgs_per_s']:.1f} | {ten['msgs_per_s'] / ceiling['msgs_per_s']:.2f}× "
                     f"| {ten['cpu_ms_per_msg'].get('rasa', float('nan')):.1f} | {ceiling['cpu_ms_per_msg'].get('rasa', float('nan')):.1f} |")
     block = "\n".join([
-        f"Measured {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} with `python scripts/bench.py fixes`: the coach with "
+        f"Measured {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} with `python scripts/bench.py {' '.join(sys.argv[1:])}`: "
+        "the coach with "
         "the patches of `coach/rasa_speedups.py` added one at a time (`COACH_RASA_SPEEDUPS`), each stage against "
-        "the stock-Rasa ceiling started beside it; 1 and 10 reps.",
+        f"the stock-Rasa ceiling started beside it; 1 and 10 reps, {args.repeats} run(s) each.",
         "",
         "| patches | 1 rep p95 (ms) | 10 reps msg/s | ÷ ceiling | Rasa CPU ms/msg | ceiling CPU ms/msg |",
         "|---|---|---|---|---|---|", *rows])
