@@ -32,6 +32,7 @@ MAX_BODY = 64 * 1024
 _SURROGATES = re.compile("[\ud800-\udfff]")  # json.loads joins valid pairs, so any left is alone
 _KEEP = {"\n", "\t"}  # the only control characters a message may keep
 UNAVAILABLE = "service_unavailable"  # payload type of the "restarting" reply
+RESEND_PREVIEW = 20  # characters of the rep's message shown on its "send again" button
 
 
 class InboundError(Exception):
@@ -130,7 +131,10 @@ def unavailable_messages(text: str, sender_id: str) -> List[Dict[str, Any]]:
     Text and payload as two messages, the shape Rasa gives every other reply.
     """
     lang = reply_language(text, None, None)
-    return [{"recipient_id": sender_id, "text": ui("service_unavailable", lang)},
+    # One tap sends the same text again (a new message id, so the page's replay cache lets it run).
+    short = text if len(text) <= RESEND_PREVIEW else text[:RESEND_PREVIEW] + "…"
+    resend = {"title": ui("resend", lang, text=short), "payload": text}
+    return [{"recipient_id": sender_id, "text": ui("service_unavailable", lang), "buttons": [resend]},
             {"recipient_id": sender_id, "custom": {"type": UNAVAILABLE, "retry": True, "lang": lang}}]
 
 

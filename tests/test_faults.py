@@ -110,8 +110,10 @@ def test_action_server_down_mid_drill_gets_a_clear_message_then_the_drill_goes_o
     assert "重启" in replies[0]["text"]  # the rep's language, not silence and not an error dump
     assert all("Traceback" not in (r.get("text") or "") for r in replies)
 
+    assert replies[0]["buttons"][0]["payload"] == REPLIES[1]  # the "send again" button
+
     own_coach.start_actions()
-    replies = post(own_coach.rasa_port, sender, REPLIES[1])  # the rep sends it again, as told
+    replies = post(own_coach.rasa_port, sender, replies[0]["buttons"][0]["payload"])  # the rep taps it
     feedback = payload(replies, "drill_feedback")
     assert feedback["drill_id"] == "price_margin" and feedback["quote"] == REPLIES[1]
     assert _customer_turn(replies) == 2  # the lost attempt did not count as a turn

@@ -119,6 +119,8 @@ def test_no_reply_at_all_gives_the_restarting_reply_in_the_reps_language(text, l
     assert turn.failed
     [say, custom] = turn.messages
     assert words in say["text"] and custom["custom"] == {"type": "service_unavailable", "retry": True, "lang": lang}
+    [resend] = say["buttons"]
+    assert resend["payload"] == text and text in resend["title"]  # one tap sends the same message again
     assert "action server" in caplog.text
 
 
@@ -436,3 +438,11 @@ def test_the_coach_still_answers_and_the_store_is_intact(servers):
     assert "results" in _tables(servers)
     for never_finished in ["other-rep", HTML_NAME, "hostile-attacker", "hostile-page-attacker", "hostile-forge"]:
         assert _results(servers, never_finished) == []
+
+
+def test_the_send_again_button_shows_a_short_preview_but_resends_everything():
+    text = "老板说你们的价格比隔壁那家贵了整整两块钱一盒，他不想进货了"
+    [say, _] = unavailable_messages(text, "rep-1")
+    [resend] = say["buttons"]
+    assert resend["payload"] == text
+    assert resend["title"] == f"↻ 再发一次：{text[:20]}…"
