@@ -23,7 +23,6 @@ from sanic.response import HTTPResponse
 from coach import PROJECT_ROOT, rasa_speedups
 from coach.chat_auth import check_code, make_token, read_token, sender_for, signing_secret
 from coach.inbound import InboundError, Turn, clean_message, error_response, handle, json_body, replace_surrogates
-from coach.inbound import MAX_MESSAGE  # noqa: F401  the limit and the text checks live in inbound.py
 
 logger = logging.getLogger(__name__)
 WEB_DIR = PROJECT_ROOT / "web"
@@ -35,9 +34,6 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 SECURITY_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
                     "Referrer-Policy": "no-referrer", "Cache-Control": "no-cache"}
-
-
-_error = error_response
 
 
 def merge(messages: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
@@ -109,7 +105,7 @@ class CoachWebInput(InputChannel):
         @bp.route("/static/<name>", methods=["GET"])
         async def static(request: Request, name: str) -> HTTPResponse:
             if name not in STATIC or not (WEB_DIR / name).is_file():  # a fixed list: no path tricks
-                return _error(404, "not found")
+                return error_response(404, "not found")
             return await response.file(WEB_DIR / name, headers=SECURITY_HEADERS, mime_type=STATIC[name])
 
         @bp.route("/health", methods=["GET"])
@@ -119,33 +115,33 @@ class CoachWebInput(InputChannel):
         @bp.route("/login", methods=["POST"])
         async def login(request: Request) -> HTTPResponse:
             if not self._same_origin(request):
-                return _error(403, "requests from other sites are not accepted")
+                return error_response(403, "requests from other sites are not accepted")
             try:
                 body = json_body(request, '{"name": "...", "code": "..."}')
                 name = body.get("name")
                 sender = sender_for(name if isinstance(name, str) else "")
             except InboundError as exc:
-                return _error(exc.status, exc.message)
+                return error_response(exc.status, exc.message)
             except ValueError as exc:
-                return _error(400, str(exc))
+                return error_response(400, str(exc))
             code = body.get("code")
             # A lone surrogate ("\ud800") can't be encoded for the comparison: it is just a wrong code.
             if not isinstance(code, str) or replace_surrogates(code) != code or not check_code(code):
-                return _error(401, "Wrong team access code. Ask your trainer for it.")
+                return error_response(401, "Wrong team access code. Ask your trainer for it.")
             return response.json({"token": make_token(sender, self._secret), "sender": sender, "name": sender})
 
         @bp.route("/message", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
             if not self._same_origin(request):
-                return _error(403, "requests from other sites are not accepted")
+                return error_response(403, "requests from other sites are not accepted")
             sender = self._sender(request)
             if sender is None:
-                return _error(401, "Please log in again.")
+                return error_response(401, "Please log in again.")
             try:
                 body = json_body(request, '{"message": "...", "id": "..."}')
                 text = clean_message(body.get("message"))
             except InboundError as exc:
-                return _error(exc.status, exc.message)
+                return error_response(exc.status, exc.message)
             client_id = str(body.get("id") or "")[:MAX_ID]
 
             async def run() -> Turn:

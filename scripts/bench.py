@@ -162,6 +162,15 @@ def rounds_for(reps: int) -> int:
     return max(1, min(6, 60 // reps))
 
 
+def report_level(tag: str, summary: dict) -> None:
+    cpu = f"  CPU ms/msg {summary['cpu_ms_per_msg']}" if "cpu_ms_per_msg" in summary else ""
+    print(f"[bench] {tag}: {summary['reps']:>3} reps  {summary['messages']:>4} msgs  errors {summary['errors']}  "
+          f"p50 {summary['p50_ms']} ms  p95 {summary['p95_ms']} ms  p99 {summary['p99_ms']} ms  "
+          f"{summary['msgs_per_s']} msg/s{cpu}", flush=True)
+    for sample in summary["error_samples"]:
+        print(f"[bench]   error: {sample}", flush=True)
+
+
 def drive(url: str, levels: Sequence[int], tag: str, warmup: bool = True) -> List[dict]:
     branches = _first_branch_payloads()
     if warmup:  # first-use costs (lazy imports, caches) are start-up, not load
@@ -169,11 +178,7 @@ def drive(url: str, levels: Sequence[int], tag: str, warmup: bool = True) -> Lis
     out = []
     for reps in levels:
         summary = asyncio.run(run_level(url, reps, rounds_for(reps), f"{tag}-{reps}", branches)).summary()
-        print(f"[bench] {tag}: {reps:>3} reps  {summary['messages']:>4} msgs  errors {summary['errors']}  "
-              f"p50 {summary['p50_ms']} ms  p95 {summary['p95_ms']} ms  p99 {summary['p99_ms']} ms  "
-              f"{summary['msgs_per_s']} msg/s", flush=True)
-        for sample in summary["error_samples"]:
-            print(f"[bench]   error: {sample}", flush=True)
+        report_level(tag, summary)
         out.append(summary)
     return out
 
@@ -325,11 +330,7 @@ def run_interleaved(setups: List[Setup], levels: Sequence[int], repeats: int, sp
                 summary["cpu_ms_per_msg"] = {name: round(1000 * seconds / messages, 1)
                                              for name, seconds in cpu[setup.name].items()}
                 setup.levels.append(summary)
-                print(f"[bench] {setup.name}: {reps:>3} reps  {summary['messages']:>4} msgs  errors {summary['errors']}  "
-                      f"p50 {summary['p50_ms']} ms  p95 {summary['p95_ms']} ms  p99 {summary['p99_ms']} ms  "
-                      f"{summary['msgs_per_s']} msg/s  CPU ms/msg {summary['cpu_ms_per_msg']}", flush=True)
-                for sample in summary["error_samples"]:
-                    print(f"[bench]   error: {sample}", flush=True)
+                report_level(setup.name, summary)
         for setup, _, processes in running:
             for process in processes:
                 process.check()

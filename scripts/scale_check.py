@@ -166,17 +166,24 @@ def concurrent_messages(checks: Checks, replicas: Sequence[int], sender: str) ->
     return len(CONCURRENT)
 
 
-def tracker_consistent(checks: Checks, tracker_url: str, sender: str, sent: List[str]) -> None:
-    """The rep's events in the PostgreSQL tracker store: each message once, turns never interleaved."""
+def pg_rows(url: str, sql: str, params: tuple = (), fetch: bool = True) -> list:
+    """Run one statement on its own autocommit connection; the rows if `fetch` (tests/scale uses it too)."""
     import psycopg2
 
-    conn = psycopg2.connect(tracker_url)
+    conn = psycopg2.connect(url)
     try:
+        conn.autocommit = True
         with conn.cursor() as cur:
-            cur.execute("SELECT type_name, action_name, data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
-            events = cur.fetchall()
+            cur.execute(sql, params)
+            return cur.fetchall() if fetch else []
     finally:
         conn.close()
+
+
+def tracker_consistent(checks: Checks, tracker_url: str, sender: str, sent: List[str]) -> None:
+    """The rep's events in the PostgreSQL tracker store: each message once, turns never interleaved."""
+    events = pg_rows(tracker_url, "SELECT type_name, action_name, data FROM events WHERE sender_id = %s ORDER BY id",
+                     (sender,))
     texts = [json.loads(data).get("text") for kind, _, data in events if kind == "user"]
     checks.check(Counter(texts) == Counter(sent),
                  f"tracker store holds each of the rep's {len(sent)} messages exactly once ({len(events)} events)",
@@ -197,20 +204,13 @@ def tracker_consistent(checks: Checks, tracker_url: str, sender: str, sent: List
 
 def page_retry_once(checks: Checks, lb_port: int, tracker_url: str) -> None:
     """The chat page through nginx: a retried message id is answered once, by the replica that ran it."""
-    import psycopg2
-
     base = f"http://127.0.0.1:{lb_port}/webhooks/coach"
     login = post_json(f"{base}/login", {"name": f"scale-page-{uuid.uuid4().hex[:8]}", "code": "coach-local"})
     headers = {"Authorization": f"Bearer {login['token']}"}
     body = {"message": "老板说你们价格太高了", "id": f"retry-{uuid.uuid4().hex[:8]}"}
     answers = [post_json(f"{base}/message", body, headers=headers) for _ in range(3)]
-    conn = psycopg2.connect(tracker_url)
-    try:
-        with conn.cursor() as cur:
-            cur.execute("SELECT count(*) FROM events WHERE sender_id = %s AND type_name = 'user'", (login["sender"],))
-            stored = cur.fetchone()[0]
-    finally:
-        conn.close()
+    [(stored,)] = pg_rows(tracker_url, "SELECT count(*) FROM events WHERE sender_id = %s AND type_name = 'user'",
+                          (login["sender"],))
     checks.check(answers[0] == answers[1] == answers[2] and stored == 1,
                  "chat page through nginx: a message id sent 3 times is run once and answered 3 times alike "
                  "(nginx routes the page's requests by rep)", f"{stored} user events stored")

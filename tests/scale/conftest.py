@@ -17,6 +17,7 @@ from typing import Callable, Iterator, List
 import pytest
 
 from coach.results_store import ResultsStore
+from scripts.scale_check import pg_rows
 
 HOW = ("these tests need a private PostgreSQL and Redis: run them through `make scale-test` (scripts/scale_test.sh), "
        "or set COACH_TEST_PG_URL=postgresql://user:password@host:port/scratch_db, COACH_TEST_PG_CTL='pg_ctl -D DATA -l LOG' "
@@ -56,22 +57,8 @@ def pg_ctl() -> Callable[..., None]:
     return run
 
 
-def pg_query(url: str, sql: str, params: tuple = (), fetch: bool = True) -> list:
-    """Run one statement on its own autocommit connection; the rows if `fetch`."""
-    import psycopg2
-
-    conn = psycopg2.connect(url)
-    try:
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute(sql, params)
-            return cur.fetchall() if fetch else []
-    finally:
-        conn.close()
-
-
 def drop_tables(url: str) -> None:
-    pg_query(url, "DROP TABLE IF EXISTS results, meta", fetch=False)
+    pg_rows(url, "DROP TABLE IF EXISTS results, meta", fetch=False)
 
 
 @pytest.fixture

@@ -31,21 +31,27 @@ def test_built_from_the_endpoint_config_like_type_redis(replicas: List[AtomicRed
     assert store.red.connection_pool.connection_kwargs["db"] == 2
 
 
-def test_tickets_issued_at_once_by_two_replicas_are_all_kept(replicas: List[AtomicRedisLockStore]) -> None:
-    # The stock RedisLockStore loses tickets here (GET + SET): two replicas would then run together.
-    conversation = f"rep-{uuid.uuid4().hex[:8]}"
+def _issue_at_once(stores: List, conversation: str, count: int = 16) -> List[int]:
+    """`count` threads released together, alternating between the stores, each taking one ticket."""
     tickets: List[int] = []
-    start = threading.Barrier(16)
+    start = threading.Barrier(count)
 
     def issue(n: int) -> None:
         start.wait()
-        tickets.append(replicas[n % 2].issue_ticket(conversation))
+        tickets.append(stores[n % 2].issue_ticket(conversation))
 
-    threads = [threading.Thread(target=issue, args=(n,)) for n in range(16)]
+    threads = [threading.Thread(target=issue, args=(n,)) for n in range(count)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    return tickets
+
+
+def test_tickets_issued_at_once_by_two_replicas_are_all_kept(replicas: List[AtomicRedisLockStore]) -> None:
+    # The stock RedisLockStore loses tickets here (GET + SET): two replicas would then run together.
+    conversation = f"rep-{uuid.uuid4().hex[:8]}"
+    tickets = _issue_at_once(replicas, conversation)
     assert sorted(tickets) == list(range(16))
     lock = replicas[0].get_lock(conversation)
     assert lock is not None and sorted(t.number for t in lock.tickets) == list(range(16))
@@ -89,18 +95,7 @@ def test_the_stock_redis_lock_store_still_loses_tickets(redis_port: int) -> None
     for _ in range(5):
         stores = [RedisLockStore(host="127.0.0.1", port=redis_port, db=2) for _ in range(2)]
         conversation = f"stock-{uuid.uuid4().hex[:8]}"
-        tickets: List[int] = []
-        start = threading.Barrier(16)
-
-        def issue(n: int) -> None:
-            start.wait()
-            tickets.append(stores[n % 2].issue_ticket(conversation))
-
-        threads = [threading.Thread(target=issue, args=(n,)) for n in range(16)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        tickets = _issue_at_once(stores, conversation)
         lock = stores[0].get_lock(conversation)
         lossy += sorted(tickets) != list(range(16)) or lock is None or len(lock.tickets) != 16
     assert lossy > 0

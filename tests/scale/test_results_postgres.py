@@ -5,7 +5,6 @@ Run by `make scale-test` only (see conftest.py): COACH_TEST_PG_URL names a scrat
 from __future__ import annotations
 
 import dataclasses
-import socket
 from typing import Callable
 from urllib.parse import urlsplit
 
@@ -14,7 +13,9 @@ import pytest
 
 from coach.report import main as report_main
 from coach.results_store import ProgressRow, ResultsStore, ResultsStoreError, default_path, default_store
-from tests.scale.conftest import drop_tables, pg_query as _query
+from scripts.scale_check import pg_rows
+from tests.conftest import _free_port
+from tests.scale.conftest import drop_tables
 from tests.test_results_store import T0, _in_threads, result
 # The SQLite behaviour tests, run here again with this folder's `store` fixture (PostgreSQL).
 from tests.test_results_store import (test_adding_the_same_result_twice_stores_it_once,  # noqa: F401
@@ -27,12 +28,6 @@ def _password(url: str) -> str:
     password = urlsplit(url).password
     assert password, "COACH_TEST_PG_URL must carry a password (the tests check that it never leaks)"
     return password
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_roundtrip_keeps_every_field_and_exact_unix_times(store: ResultsStore, pg_url: str) -> None:
@@ -48,14 +43,14 @@ def test_roundtrip_keeps_every_field_and_exact_unix_times(store: ResultsStore, p
 
 
 def test_schema_types_and_version(store: ResultsStore, pg_url: str) -> None:
-    types = dict(_query(pg_url, "SELECT column_name, data_type FROM information_schema.columns "
+    types = dict(pg_rows(pg_url, "SELECT column_name, data_type FROM information_schema.columns "
                                 "WHERE table_name = 'results'"))
     assert types["started_at"] == types["finished_at"] == "double precision"
     assert types["seq"] == "bigint"
     assert types["moves"] == types["transcript"] == "text"
-    assert _query(pg_url, "SELECT value FROM meta WHERE key = 'schema_version'") == [("1",)]
+    assert pg_rows(pg_url, "SELECT value FROM meta WHERE key = 'schema_version'") == [("1",)]
     store.add(result())
-    assert "你們的價格太貴了" in _query(pg_url, "SELECT transcript FROM results")[0][0]  # readable, not \\u escapes
+    assert "你們的價格太貴了" in pg_rows(pg_url, "SELECT transcript FROM results")[0][0]  # readable, not \\u escapes
 
 
 def test_progress_sorts_rep_ids_by_code_point_like_sqlite(store: ResultsStore) -> None:
@@ -106,7 +101,7 @@ def test_stores_created_at_the_same_moment_share_one_schema(fresh_url: str) -> N
     assert _in_threads(lambda n: opened.append(ResultsStore(fresh_url)), 6) == []
     for s in opened:
         s.close()
-    assert _query(fresh_url, "SELECT COUNT(*) FROM meta") == [(1,)]
+    assert pg_rows(fresh_url, "SELECT COUNT(*) FROM meta") == [(1,)]
 
 
 def test_a_newer_schema_version_is_refused(fresh_url: str) -> None:
