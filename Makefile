@@ -23,16 +23,18 @@ export ACTION_PORT
 # server at start-up, so editing it never needs retraining.
 # Drills are not here either: trainers add them without retraining.
 TRAIN_INPUTS := config.yml domain.yml data/rules.yml data/stories.yml $(wildcard data/nlu/*.yml) \
-                data/lexicon/sales_terms.txt $(wildcard coach/nlu/*.py) coach/i18n.py \
-                data/moves/train.yml data/moves/moves.yml coach/move_model.py coach/moves.py
+                data/lexicon/sales_terms.txt $(wildcard coach/nlu/*.py) $(wildcard coach/nlp/*.py) coach/i18n/__init__.py \
+                data/moves/train.yml data/moves/moves.yml coach/moves/model.py coach/content/moves.py
 
-.PHONY: help setup train run shell test unit browser validate validate-drills test-nlu test-moves test-stories nlu-report \
+.PHONY: help setup train run shell test unit lint browser validate validate-drills test-nlu test-moves test-stories nlu-report \
         moves-report report bench compare-pipelines lock clean
 
 help:
 	@echo "make run                 set up, train if the data changed, start the coach (Ctrl-C stops)"
 	@echo "make shell               chat with the coach in this terminal (rasa shell)"
-	@echo "make test                set up, train if needed, run every test"
+	@echo "make test                set up, lint, train if needed, run every test"
+	@echo "make unit                the unit tests only (no model, no server; seconds after setup)"
+	@echo "make lint                ruff and mypy over coach/ and actions/"
 	@echo "make validate-drills     check the drill files (DRILLS=path/to/file.yml for one file)"
 	@echo "make bench               load benchmark (1/10/50 simulated reps, coach vs bare Rasa), writes docs/performance.md"
 	@echo "make scale-test          2 Rasa replicas + 2 action servers on private PostgreSQL/Redis/nginx: checks and benchmark"
@@ -46,8 +48,8 @@ setup:
 	@scripts/setup_env.sh
 	@$(MAKE) --no-print-directory $(SPACY)
 
-$(SPACY): coach/nlu/build_spacy.py
-	$(PY) -m coach.nlu.build_spacy build/spacy_zh
+$(SPACY): coach/nlp/build_spacy.py
+	$(PY) -m coach.nlp.build_spacy build/spacy_zh
 
 train: setup
 	@$(MAKE) --no-print-directory $(MODEL)
@@ -71,28 +73,36 @@ validate: setup
 
 # Trainers: check drills without training anything. DRILLS defaults to data/drills.
 validate-drills: setup
-	@$(PY) -m coach.validate $(DRILLS)
+	@$(PY) -m coach.content.validate $(DRILLS)
 
 report: setup
-	@$(PY) -m coach.report $(if $(REP),--rep "$(REP)") $(if $(CSV),--csv "$(CSV)") $(if $(DB),--db "$(DB)")
+	@$(PY) -m coach.results.report $(if $(REP),--rep "$(REP)") $(if $(CSV),--csv "$(CSV)") $(if $(DB),--db "$(DB)")
 
-unit: train
-	$(PY) -m pytest -q tests
+# The unit suite needs no trained model and no server: seconds after setup.
+unit: setup
+	$(PY) -m pytest -q tests/unit
+
+# ruff (lint + import order) and mypy over the coach's code; both pinned in requirements.lock.
+lint: setup
+	@echo "[lint] ruff"
+	@$(VENV)/bin/ruff check coach actions tests scripts
+	@echo "[lint] mypy"
+	@$(VENV)/bin/mypy coach actions
 
 test-nlu: train
 	@echo "[test] NLU on the held-out set $(HELDOUT) (never used for training)"
 	$(RASA) test nlu --nlu $(HELDOUT) --model $(MODEL) --out results/nlu --no-plot --successes > results-nlu.log 2>&1 || { tail -40 results-nlu.log; exit 1; }
 	@rm -f results-nlu.log
-	$(PY) -m coach.nlu_report check results/nlu
+	$(PY) -m coach.nlu.evaluate check results/nlu
 
 test-moves: train
 	@echo "[test] move detection on the held-out rep replies tests/moves/heldout.yml"
-	$(PY) -m coach.move_eval check
+	$(PY) -m coach.moves.evaluate check
 
 # --e2e makes the story test also check the NLU intent of each user line (without it only actions are checked).
 test-stories: train
-	$(RASA) test core --e2e --stories tests/test_stories.yml --model $(MODEL) --out results/core --fail-on-prediction-errors --no-plot
-	$(RASA) test core --stories tests/test_drill_stories.yml --model $(MODEL) --out results/core-drills --fail-on-prediction-errors --no-plot
+	$(RASA) test core --e2e --stories tests/stories/test_stories.yml --model $(MODEL) --out results/core --fail-on-prediction-errors --no-plot
+	$(RASA) test core --stories tests/stories/test_drill_stories.yml --model $(MODEL) --out results/core-drills --fail-on-prediction-errors --no-plot
 
 browser:
 	@scripts/browser_setup.sh
@@ -104,7 +114,7 @@ test: train browser
 	echo "[test] all checks passed in $$(( $$(date +%s) - start ))s (after setup and training)"
 
 nlu-report: test-nlu
-	$(PY) -m coach.nlu_report markdown results/nlu docs/nlu_report.md
+	$(PY) -m coach.nlu.evaluate markdown results/nlu docs/nlu_report.md
 
 # Trains its own copies (to time training), starts the coach and a bare-Rasa ceiling on free ports,
 # drives both with simulated reps. About 5 minutes. Figures only: make test runs a 2-rep smoke form.
@@ -118,7 +128,7 @@ scale-test: train
 	@scripts/scale_test.sh
 
 moves-report: train
-	$(PY) -m coach.move_eval markdown docs/moves.md
+	$(PY) -m coach.moves.evaluate markdown docs/moves.md
 
 compare-pipelines: setup
 	scripts/compare_pipelines.sh

@@ -8,8 +8,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from coach import i18n
-from coach.playbook import Playbook, default_playbook
-from coach.replies import Reply
+from coach.content.playbook import Playbook, default_playbook
+from coach.replies.objections import Reply
 
 
 def user_text(tracker: Tracker) -> Text:

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import language, playbook, send
-from coach import replies
+from coach.replies import objections as replies
 
 
 class _ReplyAction(Action, abc.ABC):

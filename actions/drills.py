@@ -16,14 +16,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.context import language, playbook, send, user_text
-from coach import drill_engine, drill_replies
-from coach.drill_picker import pick, suggest
-from coach.drills import Drill, default_library
+from coach.content.drills import Drill, default_library
+from coach.drill import engine as drill_engine
+from coach.drill.picker import pick, suggest
+from coach.drill.scoring import score
 from coach.i18n import localize, ui
-from coach.move_matcher import detect_moves, prepare_all
-from coach.replies import Reply
-from coach.results_store import DrillResult, default_store
-from coach.scoring import score
+from coach.moves.matcher import detect_moves, prepare_all
+from coach.replies import drills as drill_replies
+from coach.replies.objections import Reply
+from coach.results.store import DrillResult, default_store
 
 logger = logging.getLogger(__name__)
 MAX_QUOTED = 1000  # characters of a rep reply kept in the session and transcript

@@ -8,7 +8,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import entity, language, send, user_text
-from coach import i18n, replies
+from coach import i18n
+from coach.replies import objections as replies
 
 
 class ActionSwitchLanguage(Action):

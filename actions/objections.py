@@ -8,8 +8,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import entity, language, playbook, send
-from coach import replies
 from coach.i18n import ui
+from coach.replies import objections as replies
 
 
 class ActionObjectionCard(Action):

@@ -1,8 +1,4 @@
 """Objection Coach engines: plain Python, importable and testable without Rasa running."""
-from pathlib import Path
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
 
 def skip_tensorflow() -> None:
     """For processes that never run a model (action server, validate): spaCy's thinc imports

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
 
-from coach import PROJECT_ROOT
+from coach.settings import PROJECT_ROOT
 
 # code -> (message template, how to fix)
 CODES: dict[str, tuple[str, str]] = {

@@ -7,7 +7,7 @@ to a bare Rasa assistant (same config.yml pipeline and policies, same NLU data, 
 responses only): its throughput is the ceiling the coach is compared with.
 
   bench.py run    [--levels 1,10,50] [--out docs/performance.md] [--skip-train] [--speedups all]   (make bench)
-  bench.py fixes  the coach with each coach/rasa_speedups.py patch added in turn (before/after table)
+  bench.py fixes  the coach with each coach/server/patches.py patch added in turn (before/after table)
   bench.py store  tracker store retrieve/save times of a recorded conversation, stock rasa vs patched
   bench.py load   --url http://127.0.0.1:5005 [--levels 1,10,50] [--json out.json]
                   drive servers that are already running (make scale-test uses this)
@@ -23,7 +23,6 @@ import datetime as dt
 import json
 import os
 import platform
-import re
 import shutil
 import signal
 import socket
@@ -33,7 +32,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import aiohttp
 import yaml
@@ -67,8 +66,8 @@ STOP = "退出"
 
 def _first_branch_payloads() -> Dict[str, str]:
     """objection id -> its first branch button payload, from the playbook (same load for both setups)."""
-    from coach.playbook import default_playbook
-    from coach.replies import branch_payload
+    from coach.content.playbook import default_playbook
+    from coach.replies.objections import branch_payload
 
     return {o.id: branch_payload(o.branches[0].path) for o in default_playbook().objections.values()}
 
@@ -273,7 +272,7 @@ def start_setup(setup: Setup, speedups: str = "all") -> tuple:
     processes: List[Process] = []
     start = time.perf_counter()
     if setup.with_actions:
-        processes.append(Process("action server", [str(PY), "-m", "coach.action_server", "--port", str(action_port)],
+        processes.append(Process("action server", [str(PY), "-m", "actions", "--port", str(action_port)],
                                  env, work / "actions.log"))
     credentials = ROOT / "credentials.yml"
     if not setup.with_actions:  # the ceiling is stock Rasa: its own REST channel, none of our code in front
@@ -490,7 +489,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_fixes(args: argparse.Namespace) -> int:
     """Before/after of each speed fix: stage k runs the coach with the first k patches (models as built by make)."""
-    from coach.rasa_speedups import PATCHES
+    from coach.server.patches import PATCHES
 
     names = list(PATCHES)
     stages = ["none"] + [",".join(names[:k]) for k in range(1, len(names) + 1)]
@@ -510,7 +509,7 @@ def cmd_fixes(args: argparse.Namespace) -> int:
     block = "\n".join([
         f"Measured {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} with `python scripts/bench.py {' '.join(sys.argv[1:])}`: "
         "the coach with "
-        "the patches of `coach/rasa_speedups.py` added one at a time (`COACH_RASA_SPEEDUPS`), each stage against "
+        "the patches of `coach/server/patches.py` added one at a time (`COACH_RASA_SPEEDUPS`), each stage against "
         f"the stock-Rasa ceiling started beside it; 1 and 10 reps, {args.repeats} run(s) each.",
         "",
         "| patches | 1 rep p95 (ms) | 10 reps msg/s | ÷ ceiling | Rasa CPU ms/msg | ceiling CPU ms/msg |",
@@ -528,7 +527,7 @@ def cmd_store(args: argparse.Namespace) -> int:
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    from coach import rasa_speedups
+    from coach.server import patches as rasa_speedups
 
     source = BENCH_DIR / "coach" / "tracker.db"
     if not source.is_file():
@@ -593,7 +592,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     run.add_argument("--skip-train", action="store_true", help="reuse models/coach.tar.gz and build/bench/models/bare.tar.gz")
     run.add_argument("--repeats", type=int, default=2, help="runs per level and setup, interleaved")
     run.add_argument("--speedups", default="all",
-                     help="coach/rasa_speedups.py patches for the coach: all, none, or names joined by commas")
+                     help="coach/server/patches.py patches for the coach: all, none, or names joined by commas")
     fixes = sub.add_parser("fixes", help="the coach with each rasa_speedups patch added in turn, against the ceiling")
     fixes.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
     fixes.add_argument("--repeats", type=int, default=1)

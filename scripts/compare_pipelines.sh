@@ -25,4 +25,4 @@ dictionary; the scores tie. The shipped pipeline keeps spaCy so that the spaCy M
 trainers write for drills see exactly the tokens the NLU sees. DIET's transformer costs about ten
 times the training time on this 2-core machine and does not beat bag-of-features on the nine
 objections, so config.yml sets number_of_transformer_layers: 0."
-.venv/bin/python -m coach.nlu_report compare docs/nlu.md "${runs[@]}" --note "$note"
+.venv/bin/python -m coach.nlu.evaluate compare docs/nlu.md "${runs[@]}" --note "$note"

@@ -4,6 +4,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 RASA_PORT=${1:-5005}
 ACTION_PORT=${2:-5055}
+# endpoints.yml reads both: the Rasa server calls the action server on the port started here.
+export ACTION_PORT
+export COACH_TRACKER_DB=${COACH_TRACKER_DB:-.state/tracker.db}
 # Tests point this at their own file so they never touch a developer's conversations.
 ENDPOINTS=${COACH_ENDPOINTS:-endpoints.yml}
 mkdir -p .state
@@ -29,7 +32,7 @@ for port in "$RASA_PORT" "$ACTION_PORT"; do
 done
 
 echo "[run] starting the action server on :$ACTION_PORT"
-.venv/bin/python -m coach.action_server --port "$ACTION_PORT" &
+.venv/bin/python -m actions --port "$ACTION_PORT" &
 pids+=($!)
 if ! wait_http "http://127.0.0.1:$ACTION_PORT/health" 60 "${pids[0]}"; then
   echo "[run] error: the action server did not start (see above)" >&2

@@ -125,7 +125,7 @@ def drill_across_replicas(checks: Checks, replicas: Sequence[int], sender: str) 
 
 
 def shared_results(checks: Checks, results_url: str, actions: Sequence[int], sender: str, card: dict) -> None:
-    from coach.results_store import ResultsStore
+    from coach.results.store import ResultsStore
 
     with ResultsStore(results_url) as store:
         rows = store.results(sender)
@@ -299,7 +299,7 @@ def _write_doc(path: Path, two: dict, one: dict) -> None:
             f"{one[reps]['errors'] + two[reps]['errors']} |" for reps in sorted(set(two) & set(one))]
     splice(path, "\n".join([
         f"Measured {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')} by `make scale-test` on {machine()}: PostgreSQL "
-        "tracker and results stores, Redis lock store (coach/lock_store.py), two action servers behind nginx; the "
+        "tracker and results stores, Redis lock store (coach/server/lock_store.py), two action servers behind nginx; the "
         "same simulated reps as `make bench` (`scripts/bench.py load`), first through nginx to both Rasa replicas, "
         "then to one replica directly. Everything, the load driver included, shares the same 2 cores.",
         "",

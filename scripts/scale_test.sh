@@ -222,7 +222,7 @@ say "  Redis ready"
 say "store tests on them (tests/scale: results on PostgreSQL, restarting it twice; the lock store on Redis)"
 printf -v pg_ctl_cmd '%q ' "${PG_CTL[@]}"
 if ! COACH_TEST_PG_URL="$PG_URL_BASE/coach_test" COACH_TEST_PG_CTL="$pg_ctl_cmd" COACH_TEST_REDIS_PORT="$REDIS_PORT" \
-     "$PY" -m pytest -q tests/scale 2>&1 | tee "$LOGS/pytest-scale.log" | sed 's/^/[scale]   /'; then
+     "$PY" -m pytest -q -m scale tests/scale 2>&1 | tee "$LOGS/pytest-scale.log" | sed 's/^/[scale]   /'; then
   die "the tests in tests/scale failed (above; log $LOGS/pytest-scale.log)"
 fi
 
@@ -232,7 +232,7 @@ RESULTS_URL="$PG_URL_BASE/results"
 for port in "${ACTION_PORTS[@]}"; do
   say "starting an action server on 127.0.0.1:$port (results in PostgreSQL)"
   start "action server :$port" "$LOGS/actions-$port.log" env COACH_RESULTS_DB="$RESULTS_URL" \
-    "$PY" -m coach.action_server --port "$port"
+    "$PY" -m actions --port "$port"
 done
 action_pids=("${pids[@]: -2}")
 

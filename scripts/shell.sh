@@ -8,7 +8,7 @@ ACTION_PORT=${SHELL_ACTION_PORT:-5056}
 mkdir -p .state
 endpoints=$(mktemp --suffix=.yml)
 printf 'action_endpoint:\n  url: "http://localhost:%s/webhook"\ntracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: ".state/shell-tracker.db"\n' "$ACTION_PORT" > "$endpoints"
-.venv/bin/python -m coach.action_server --port "$ACTION_PORT" > .state/shell-actions.log 2>&1 &
+.venv/bin/python -m actions --port "$ACTION_PORT" > .state/shell-actions.log 2>&1 &
 actions=$!
 trap 'kill $actions 2>/dev/null; rm -f "$endpoints"' EXIT
 if ! wait_http "http://127.0.0.1:$ACTION_PORT/health" 60 "$actions"; then

@@ -12,15 +12,56 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional
 
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from coach import PROJECT_ROOT
+from coach import settings
+from coach.settings import PROJECT_ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures" / "trackers"
+_MARKERS = {"integration": "servers", "browser": "browser", "scale": "scale"}  # folder -> marker
+
+
+def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
+    """The marker follows the folder, so `-m` selects what `make unit` and `make scale-test` run."""
+    for item in items:
+        parts = Path(str(item.fspath)).relative_to(Path(__file__).parent).parts
+        if parts and parts[0] in _MARKERS:
+            item.add_marker(_MARKERS[parts[0]])
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings() -> Iterator[None]:
+    """Settings are read once per process; a test that sets COACH_* variables must see them."""
+    settings.reset()
+    yield
+    settings.reset()
+
+
+class _SettingsAwareMonkeyPatch:
+    """pytest's monkeypatch, except that setting or unsetting a variable re-reads the settings."""
+
+    def __init__(self, inner: pytest.MonkeyPatch) -> None:
+        self._inner = inner
+
+    def setenv(self, name: str, value: str, prepend: Optional[str] = None) -> None:
+        self._inner.setenv(name, value, prepend)
+        settings.reset()
+
+    def delenv(self, name: str, raising: bool = True) -> None:
+        self._inner.delenv(name, raising)
+        settings.reset()
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self._inner, attribute)
+
+
+@pytest.fixture
+def monkeypatch(monkeypatch: pytest.MonkeyPatch) -> Any:
+    return _SettingsAwareMonkeyPatch(monkeypatch)
 MODEL = PROJECT_ROOT / "models" / "coach.tar.gz"
 
 
@@ -68,7 +109,7 @@ def slot_events(events: List[Dict[str, Any]]) -> Dict[str, Any]:
 
 @pytest.fixture
 def results_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh results store for this test (coach.results_store.default_store follows the env var)."""
+    """A fresh results store for this test (coach.results.store.default_store follows the env var)."""
     path = tmp_path / "results.db"
     monkeypatch.setenv("COACH_RESULTS_DB", str(path))
     return path
@@ -135,14 +176,11 @@ def servers(tmp_path_factory: pytest.TempPathFactory):
     assert MODEL.is_file(), "no trained model: run `make test` (it trains first)"
     tmp = tmp_path_factory.mktemp("coach")
     rasa_port, action_port = _free_port(), _free_port()
-    endpoints = tmp / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://localhost:{action_port}/webhook"\n'
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tmp / "tracker.db"}"\n', encoding="utf-8")
     drills = tmp / "drills"
     shutil.copytree(PROJECT_ROOT / "data" / "drills", drills)
     log_path = tmp / "servers.log"
-    env = {**os.environ, "COACH_ENDPOINTS": str(endpoints), "COACH_RESULTS_DB": str(tmp / "results.db"),
+    # The project's own endpoints.yml on non-default ports: the action port must reach Rasa through it.
+    env = {**os.environ, "COACH_TRACKER_DB": str(tmp / "tracker.db"), "COACH_RESULTS_DB": str(tmp / "results.db"),
            "COACH_DRILLS_DIR": str(drills)}
     with log_path.open("w") as log:
         process = subprocess.Popen(["bash", "scripts/run.sh", str(rasa_port), str(action_port)], cwd=PROJECT_ROOT,

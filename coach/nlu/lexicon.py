@@ -18,7 +18,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from coach.nlu.tokens import load_user_dictionary
+from coach.nlp.tokens import load_user_dictionary
 
 logger = logging.getLogger(__name__)
 DICT_NAME = "user_dict.txt"

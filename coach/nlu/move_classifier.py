@@ -1,8 +1,8 @@
 """Rasa NLU component: adds `moves` and `move_scores` to every parsed message.
 
-It trains coach.move_model.MoveModel on data/moves/train.yml (labelled rep replies, not NLU
+It trains coach.moves.model.MoveModel on data/moves/train.yml (labelled rep replies, not NLU
 intents), tokenised exactly as the pipeline tokenises. Drill-specific key moves come from spaCy
-matchers in the action server (coach/move_matcher.py), so a trainer's new drill needs no retraining.
+matchers in the action server (coach/moves/matcher.py), so a trainer's new drill needs no retraining.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from coach.move_model import MoveModel, read_replies
+from coach.moves.model import MoveModel, read_replies
 
 logger = logging.getLogger(__name__)
 MOVES = "moves"
@@ -60,7 +60,7 @@ class MoveClassifier(GraphComponent):
         return cls(config, model_storage, resource, model)
 
     def train(self, training_data: TrainingData) -> Resource:
-        from coach.nlu.tokens import tokenize  # the same tokens SpacyTokenizer gives the pipeline
+        from coach.nlp.tokens import tokenize  # the same tokens SpacyTokenizer gives the pipeline
 
         path = Path(self._config["training_file"])
         if not path.is_file():

@@ -16,7 +16,7 @@ from typing import Callable, Iterator, List
 
 import pytest
 
-from coach.results_store import ResultsStore
+from coach.results.store import ResultsStore
 from scripts.scale_check import pg_rows
 
 HOW = ("these tests need a private PostgreSQL and Redis: run them through `make scale-test` (scripts/scale_test.sh), "

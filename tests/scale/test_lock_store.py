@@ -1,4 +1,4 @@
-"""coach/lock_store.py (AtomicRedisLockStore) against the private Redis of `make scale-test`.
+"""coach/server/lock_store.py (AtomicRedisLockStore) against the private Redis of `make scale-test`.
 
 Two store objects stand for two Rasa replicas sharing one Redis, as in configs/scale/endpoints.yml.
 """
@@ -12,12 +12,12 @@ from typing import List
 import pytest
 from rasa.utils.endpoints import EndpointConfig
 
-from coach.lock_store import AtomicRedisLockStore
+from coach.server.lock_store import AtomicRedisLockStore
 
 
 @pytest.fixture
 def replicas(redis_port: int) -> List[AtomicRedisLockStore]:
-    config = EndpointConfig.from_dict({"type": "coach.lock_store.AtomicRedisLockStore", "url": "127.0.0.1",
+    config = EndpointConfig.from_dict({"type": "coach.server.lock_store.AtomicRedisLockStore", "url": "127.0.0.1",
                                        "port": str(redis_port), "db": "2", "key_prefix": "test"})
     stores = [AtomicRedisLockStore(endpoint_config=config), AtomicRedisLockStore(endpoint_config=config)]
     stores[0].red.flushdb()

@@ -4,24 +4,30 @@ Run by `make scale-test` only (see conftest.py): COACH_TEST_PG_URL names a scrat
 """
 from __future__ import annotations
 
-import dataclasses
 from typing import Callable
 from urllib.parse import urlsplit
 
 import psycopg2
 import pytest
 
-from coach.report import main as report_main
-from coach.results_store import ProgressRow, ResultsStore, ResultsStoreError, default_path, default_store
+from coach.results.report import main as report_main
+from coach.results.store import ResultsStore, ResultsStoreError, default_path, default_store
 from scripts.scale_check import pg_rows
 from tests.conftest import _free_port
 from tests.scale.conftest import drop_tables
-from tests.test_results_store import T0, _in_threads, result
+
 # The SQLite behaviour tests, run here again with this folder's `store` fixture (PostgreSQL).
-from tests.test_results_store import (test_adding_the_same_result_twice_stores_it_once,  # noqa: F401
-                                      test_concurrent_adds_from_threads, test_hostile_strings_are_stored_verbatim,
-                                      test_progress_breaks_same_time_ties_by_insertion_order,
-                                      test_progress_per_rep_and_objection, test_results_are_oldest_first_and_filter_by_rep)
+from tests.unit.results.test_store import (  # noqa: F401
+    T0,
+    _in_threads,
+    result,
+    test_adding_the_same_result_twice_stores_it_once,
+    test_concurrent_adds_from_threads,
+    test_hostile_strings_are_stored_verbatim,
+    test_progress_breaks_same_time_ties_by_insertion_order,
+    test_progress_per_rep_and_objection,
+    test_results_are_oldest_first_and_filter_by_rep,
+)
 
 
 def _password(url: str) -> str:

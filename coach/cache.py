@@ -1,0 +1,34 @@
+"""Process-wide caches, declared in the open so that tests can list and reset them.
+
+`@process_cache` is `functools.lru_cache` that also registers the function, so `reset_all()`
+empties every cache at once (settings, loaded content, models) instead of tests reaching into
+private attributes.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Callable, Dict, List, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_registry: Dict[str, Any] = {}
+
+
+def process_cache(func: F = None, *, maxsize: int = 1) -> Any:  # type: ignore[assignment]
+    """Decorator: `@process_cache` or `@process_cache(maxsize=4)`."""
+
+    def wrap(f: F) -> F:
+        cached = lru_cache(maxsize=maxsize)(f)
+        _registry[f"{f.__module__}.{f.__qualname__}"] = cached
+        return cached  # type: ignore[return-value]
+
+    return wrap(func) if func is not None else wrap
+
+
+def names() -> List[str]:
+    return sorted(_registry)
+
+
+def reset_all() -> None:
+    for cached in _registry.values():
+        cached.cache_clear()

@@ -1,0 +1,205 @@
+"""The playbook: one YAML file per objection in data/playbook/, validated at load time.
+
+Loading collects every problem in every file (schema and cross-file checks) and raises a
+single ContentError, so a broken playbook stops the action server instead of answering wrongly.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Optional, Union
+
+from coach import settings
+from coach.cache import process_cache
+from coach.content.schema_check import check
+from coach.content.yaml_source import LineDict, load_yaml
+from coach.errors import ContentError, Problem
+from coach.settings import PROJECT_ROOT
+
+DEFAULT_DIR = PROJECT_ROOT / "data" / "playbook"
+
+# The nine objections the assistant recognises (issue #2); the NLU intents carry these names.
+OBJECTION_INTENTS = (
+    "objection_price",
+    "objection_policy",
+    "objection_exclusivity",
+    "objection_bad_market",
+    "objection_consignment",
+    "objection_no_money",
+    "objection_supplier_relationship",
+    "objection_existing_contract",
+    "objection_past_failure",
+)
+# Seed files that may be cited. Listed here (not read from disk) so validation works without shared/.
+SEED_FILES = (
+    "000_03219c1b186d0a5a.txt",
+    "001_fab1691d02cd859c.txt",
+    "002_073c97fee827a29c.txt",
+    "003_2b234dd30e472ed3.txt",
+    "004_b580ebea6931d0af.txt",
+)
+
+Text = dict  # {"zh": str, "en": str}; Traditional Chinese is derived from "zh" by coach.i18n
+
+
+@dataclass(frozen=True)
+class Source:
+    file: str
+    section: str
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One documented case of an objection, with its strategy; may have sub-cases."""
+
+    path: str  # dotted id from the objection down, e.g. "price.higher.margin"
+    label: Text
+    signal: Text
+    strategy: Text
+    lines: tuple
+    principle: Text
+    source: Source
+    children: tuple = ()
+
+
+@dataclass(frozen=True)
+class Objection:
+    id: str
+    intent: str
+    title: Text
+    customer_says: Text
+    analysis: tuple
+    opener: Text
+    source: Source
+    branches: tuple
+    note: Optional[Text] = None
+    aliases: tuple = ()  # lower-case words that name this objection, zh and en (drill requests)
+    file: Optional[Path] = None
+
+
+@dataclass
+class Playbook:
+    objections: dict = field(default_factory=dict)  # intent -> Objection
+
+    def for_intent(self, intent: str) -> Optional[Objection]:
+        return self.objections.get(intent)
+
+    def by_id(self, objection_id: str) -> Optional[Objection]:
+        return next((o for o in self.objections.values() if o.id == objection_id), None)
+
+    def branch(self, path: str) -> Optional[tuple[Objection, Branch]]:
+        """Look up 'price.higher.margin'; None if any step is unknown (e.g. a forged payload)."""
+        head, _, rest = path.partition(".")
+        objection = self.by_id(head)
+        if objection is None or not rest:
+            return None
+        level, found = objection.branches, None
+        for step in rest.split("."):
+            found = next((b for b in level if b.path.rsplit(".", 1)[-1] == step), None)
+            if found is None:
+                return None
+            level = found.children
+        return objection, found
+
+    def ordered(self) -> list:
+        return [self.objections[i] for i in OBJECTION_INTENTS if i in self.objections]
+
+
+def _text(node: Any) -> Text:
+    return {"zh": node["zh"].strip(), "en": node["en"].strip()}
+
+
+def _branch(node: LineDict, parent: str) -> Branch:
+    path = f"{parent}.{node['id']}"
+    return Branch(
+        path=path,
+        label=_text(node["label"]),
+        signal=_text(node["signal"]),
+        strategy=_text(node["strategy"]),
+        lines=tuple(_text(x) for x in node["lines"]),
+        principle=_text(node["principle"]),
+        source=Source(**node["source"]),
+        children=tuple(_branch(child, path) for child in node.get("branches", [])),
+    )
+
+
+def _sibling_problems(branches: list, file: Path) -> Iterable[Problem]:
+    seen: set = set()
+    for index, node in enumerate(branches):
+        if node["id"] in seen:
+            yield Problem.make("E104", file, branches.item_lines[index], id=node["id"])
+        seen.add(node["id"])
+        yield from _sibling_problems(node.get("branches", []), file)
+
+
+def _sources(node: LineDict) -> Iterable[tuple]:
+    yield node["source"]
+    for child in node.get("branches", []):
+        yield from _sources(child)
+
+
+def load_file(path: Path) -> tuple[Optional[Objection], list[Problem]]:
+    """Load and validate one playbook file."""
+    data, problems = load_yaml(path)
+    if data is None:
+        return None, problems
+    problems += check(data, "playbook", path)
+    if problems:
+        return None, problems
+    if data["id"] != path.stem:
+        problems.append(Problem.make("E101", path, data.key_lines["id"], id=data["id"], stem=path.stem))
+    if data["intent"] not in OBJECTION_INTENTS:
+        problems.append(Problem.make("E016", path, data.key_lines["intent"], field="intent",
+                                     value=data["intent"], allowed=", ".join(OBJECTION_INTENTS)))
+    problems += _sibling_problems(data["branches"], path)
+    for source in _sources(data):
+        if source["file"] not in SEED_FILES:
+            problems.append(Problem.make("E105", path, source.key_lines["file"], cited=source["file"],
+                                         allowed=", ".join(SEED_FILES)))
+    if problems:
+        return None, problems
+    objection = Objection(
+        id=data["id"],
+        intent=data["intent"],
+        title=_text(data["title"]),
+        customer_says=_text(data["customer_says"]),
+        analysis=tuple(_text(x) for x in data["analysis"]),
+        opener=_text(data["opener"]),
+        source=Source(**data["source"]),
+        branches=tuple(_branch(b, data["id"]) for b in data["branches"]),
+        note=_text(data["note"]) if "note" in data else None,
+        aliases=tuple(a.lower() for lang in ("zh", "en") for a in data.get("aliases", {}).get(lang, [])),
+        file=path,
+    )
+    return objection, []
+
+
+def load_playbook(folder: Union[str, Path] = DEFAULT_DIR, require_all: bool = True) -> Playbook:
+    """Load every *.yml in `folder`; raise ContentError listing all problems if any file is bad."""
+    folder = Path(folder)
+    files = sorted(folder.glob("*.yml"))
+    problems: list[Problem] = []
+    if not files:
+        raise ContentError([Problem.make("E106", folder, None, folder=folder)])
+    playbook = Playbook()
+    for path in files:
+        objection, file_problems = load_file(path)
+        problems += file_problems
+        if objection is None:
+            continue
+        other = playbook.objections.get(objection.intent)
+        if other is not None:
+            problems.append(Problem.make("E102", path, None, intent=objection.intent, other=other.file.name))
+            continue
+        playbook.objections[objection.intent] = objection
+    if require_all and not problems:
+        problems += [Problem.make("E103", folder, None, intent=i) for i in OBJECTION_INTENTS if i not in playbook.objections]
+    if problems:
+        raise ContentError(problems)
+    return playbook
+
+
+@process_cache
+def default_playbook() -> Playbook:
+    """The playbook the action server uses, loaded once per process (COACH_PLAYBOOK_DIR overrides the folder)."""
+    return load_playbook(settings.current().playbook_dir)

@@ -1,0 +1,67 @@
+"""Every setting of the coach: COACH_* environment variables and the data paths, read in one place.
+
+`current()` reads the environment once per process and returns a frozen `Settings`; `reset()`
+drops it, so a test that changes the environment sees the change (tests reset it around each test).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Optional, Union
+
+from coach.cache import process_cache
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA = PROJECT_ROOT / "data"
+STATE_DIR = PROJECT_ROOT / ".state"
+WEB_DIR = PROJECT_ROOT / "web"
+MODEL = PROJECT_ROOT / "models" / "coach.tar.gz"
+SPACY_MODEL = PROJECT_ROOT / "build" / "spacy_zh"
+LEXICON = DATA / "lexicon" / "sales_terms.txt"
+MOVES_FILE = DATA / "moves" / "moves.yml"
+MOVE_PATTERNS = DATA / "moves" / "patterns.yml"
+MOVE_TRAINING = DATA / "moves" / "train.yml"
+NLU_HELDOUT = PROJECT_ROOT / "tests" / "nlu" / "heldout.yml"
+MOVES_HELDOUT = PROJECT_ROOT / "tests" / "moves" / "heldout.yml"
+
+DEFAULT_ACCESS_CODE = "coach-local"  # local use only: README, "Web chat: secrets and limits"
+DEFAULT_ACTION_PORT = 5055
+
+
+def is_url(target: Union[str, Path]) -> bool:
+    """'postgresql://…' is a URL; a file path (even one containing ':') is not."""
+    return isinstance(target, str) and "://" in target
+
+
+@dataclass(frozen=True)
+class Settings:
+    playbook_dir: Path
+    drills_dir: Path
+    results_db: Union[Path, str]  # a SQLite file, or a database URL kept as given
+    access_code: str
+    chat_secret: Optional[str]  # None: a key is created once in .state/chat_secret
+    rasa_speedups: str  # "all", "none" or comma-separated patch names
+    action_port: int
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> "Settings":
+        results = env.get("COACH_RESULTS_DB") or ""
+        return cls(
+            playbook_dir=Path(env.get("COACH_PLAYBOOK_DIR") or DATA / "playbook"),
+            drills_dir=Path(env.get("COACH_DRILLS_DIR") or DATA / "drills"),
+            results_db=results if is_url(results) else Path(results or STATE_DIR / "results.db"),
+            access_code=env.get("COACH_ACCESS_CODE") or DEFAULT_ACCESS_CODE,
+            chat_secret=env.get("COACH_CHAT_SECRET") or None,
+            rasa_speedups=(env.get("COACH_RASA_SPEEDUPS") or "all").strip(),
+            action_port=int(env.get("ACTION_PORT") or DEFAULT_ACTION_PORT),
+        )
+
+
+@process_cache
+def current() -> Settings:
+    return Settings.from_env(os.environ)
+
+
+def reset() -> None:
+    current.cache_clear()

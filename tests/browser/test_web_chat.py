@@ -1,0 +1,217 @@
+"""The chat page in a real browser: Debian's chromium driven by Playwright, at a phone's 375×667.
+
+The coach is started by the project's own scripts/run.sh (the `servers` fixture). Screenshots
+of every flow go to results/screenshots/ (git-ignored) for a person to look at.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from coach.settings import PROJECT_ROOT
+
+SHOTS = PROJECT_ROOT / "results" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+# Flags the machine needs: no sandbox as root, and no background calls to Google's hosts.
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync", "--disable-quic"]
+PHONE = {"width": 375, "height": 667}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).is_file(), "chromium missing: `make test` installs it (scripts/browser_setup.sh)"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, servers, request):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+                                  locale="zh-CN")
+    page = context.new_page()
+    page.dialogs = []
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.goto(f"http://localhost:{servers.port}/webhooks/coach/")
+    yield page
+    page.screenshot(path=str(SHOTS / f"{request.node.name}-end.png"), full_page=False)
+    assert page.errors == [], f"JavaScript errors: {page.errors}"
+    context.close()
+
+
+def login(page: Page, name: str) -> None:
+    page.fill("#login-name", name)
+    page.click("#login-submit")
+    expect(page.locator("#composer-input")).to_be_visible()
+
+
+def send(page: Page, text: str) -> None:
+    page.fill("#composer-input", text)
+    page.click("#composer-send")
+
+
+def bot_card(page: Page, kind: str):
+    return page.locator(f'#messages .msg-bot[data-type="{kind}"]')
+
+
+def no_horizontal_scroll(page: Page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_price_objection_then_a_branch_chip(page):
+    login(page, "web-price")
+    send(page, "老板说你们的价格太贵了")
+    card = bot_card(page, "objection_card").last
+    expect(card).to_contain_text("价格太高")
+    page.screenshot(path=str(SHOTS / "1-price-card.png"))
+    card.locator("button.chip", has_text="我们确实更贵").click()
+    strategy = bot_card(page, "strategy").last
+    expect(strategy).to_contain_text("策略")
+    expect(page.locator("#messages .msg-user").last).to_have_text("我们确实更贵")  # the chip's title, not its payload
+    assert no_horizontal_scroll(page)
+    page.screenshot(path=str(SHOTS / "1-price-strategy.png"))
+
+
+def test_switch_to_english_and_ask_about_a_contract(page):
+    login(page, "web-english")
+    page.click("#lang-en")
+    expect(bot_card(page, "language").last).to_contain_text("English")
+    send(page, "the customer says he signed a contract with his current supplier until next year")
+    expect(bot_card(page, "objection_card").last).to_contain_text("contract")
+    expect(page.locator("#lang-en")).to_have_attribute("aria-pressed", "true")
+    page.screenshot(path=str(SHOTS / "2-english-contract.png"))
+
+
+def test_drill_two_answers_feedback_stop_and_scorecard(page):
+    login(page, "web-drill")
+    send(page, "练习价格异议")
+    expect(bot_card(page, "customer_line").last).to_be_visible()
+    expect(page.locator("#mode-indicator")).to_have_attribute("data-mode", "drill")
+    send(page, "理解，进货价格谁都要算清楚。您是跟哪家、哪个规格比的？")
+    expect(bot_card(page, "drill_feedback")).to_have_count(1)
+    send(page, "您主要是担心顾客不接受，还是担心利润不够？")
+    expect(bot_card(page, "drill_feedback")).to_have_count(2)
+    expect(bot_card(page, "drill_feedback").first).to_contain_text("认同")
+    page.screenshot(path=str(SHOTS / "3-drill-feedback.png"))
+    page.click("#stop-drill")
+    scorecard = bot_card(page, "scorecard").last
+    expect(scorecard).to_be_visible()
+    expect(scorecard).to_contain_text("未通过")
+    expect(page.locator("#mode-indicator")).to_have_attribute("data-mode", "quick")
+    scorecard.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "3-drill-scorecard.png"))
+    page.click("#progress-button")
+    expect(bot_card(page, "progress").last).to_contain_text("价格")
+    page.screenshot(path=str(SHOTS / "3-progress.png"))
+
+
+def test_reload_keeps_the_conversation(page):
+    login(page, "web-reload")
+    send(page, "老板说要做我们的独家代理")
+    expect(bot_card(page, "objection_card").last).to_be_visible()
+    before = page.locator("#messages .msg").count()
+    page.reload()
+    expect(bot_card(page, "objection_card").last).to_contain_text("独家")
+    assert page.locator("#messages .msg").count() == before
+    expect(page.locator("#composer-input")).to_be_visible()  # no second login
+    page.screenshot(path=str(SHOTS / "4-after-reload.png"))
+
+
+def test_html_in_a_message_is_shown_as_text(page):
+    login(page, "web-<b>xss</b>")
+    hostile = "<img src=x onerror=alert(1)>"
+    send(page, hostile)
+    expect(page.locator("#messages .msg-user").last).to_have_text(hostile)
+    expect(page.locator("#messages .msg-bot").last).to_be_visible()
+    send(page, "<script>alert(2)</script>")
+    expect(page.locator("#messages .msg-user").last).to_have_text("<script>alert(2)</script>")
+    page.wait_for_timeout(300)
+    assert page.locator("#messages img").count() == 0 and page.locator("#messages script").count() == 0
+    assert page.dialogs == []
+    page.screenshot(path=str(SHOTS / "5-html-as-text.png"))
+
+
+def test_offline_messages_wait_and_are_sent_when_back(page):
+    login(page, "web-offline")
+    page.context.set_offline(True)
+    send(page, "老板说市场不景气")
+    expect(page.locator("#connection-banner")).to_have_attribute("data-state", "offline")
+    expect(page.locator("#messages .msg-user.pending")).to_have_count(1)
+    page.screenshot(path=str(SHOTS / "6-offline.png"))
+    page.context.set_offline(False)
+    expect(bot_card(page, "objection_card").last).to_be_visible(timeout=15000)
+    expect(page.locator("#messages .msg-user.pending")).to_have_count(0)
+    expect(page.locator("#connection-banner")).to_be_hidden()
+
+
+def test_keyboard_and_labels(page):
+    login(page, "web-a11y")
+    assert page.locator("label[for=composer-input]").count() == 1 or page.get_attribute("#composer-input", "aria-label")
+    page.focus("#composer-input")
+    page.keyboard.type("help")
+    page.keyboard.press("Enter")
+    expect(page.locator("#messages .msg-bot").last).to_be_visible()
+    chips = page.locator("#messages button.chip")
+    expect(chips.first).to_be_visible()
+    assert chips.first.evaluate("el => el.getBoundingClientRect().height") >= 40  # a thumb-sized target
+    assert page.locator("#messages").get_attribute("role") == "log"
+
+
+CONTRAST_JS = """
+(selector) => {
+  const lum = (rgb) => {
+    const [r, g, b] = rgb.match(/[\\d.]+/g).slice(0, 3).map(Number).map(v => {
+      v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const background = (el) => {
+    for (; el; el = el.parentElement) {
+      const bg = getComputedStyle(el).backgroundColor;
+      const parts = bg.match(/[\\d.]+/g);
+      if (parts && (parts.length < 4 || Number(parts[3]) > 0.5)) return bg;
+    }
+    return 'rgb(255, 255, 255)';
+  };
+  return [...document.querySelectorAll(selector)].filter(el => el.offsetParent && el.textContent.trim())
+    .map(el => { const a = lum(getComputedStyle(el).color), b = lum(background(el));
+                 return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05); });
+}
+"""
+
+
+def test_text_contrast_meets_wcag_aa(page):
+    login(page, "web-contrast")
+    send(page, "练习价格异议")
+    expect(bot_card(page, "customer_line").last).to_be_visible()
+    send(page, "理解您，您是跟哪家比的？")
+    expect(bot_card(page, "drill_feedback")).to_have_count(1)
+    ratios = page.evaluate(CONTRAST_JS, "#messages p, #messages li, #messages button.chip, header button, "
+                                        "#messages .msg-user, #composer-send")
+    assert ratios and min(ratios) >= 4.5, sorted(ratios)[:5]
+
+
+def test_a_drill_whose_file_is_removed_ends_drill_mode(page, servers):
+    import time
+
+    source = (servers.drills_dir / "price_margin.yml").read_text(encoding="utf-8")
+    path = servers.drills_dir / "web_gone.yml"
+    path.write_text(source.replace("id: price_margin", "id: web_gone").replace("difficulty: 1", "difficulty: 3"),
+                    encoding="utf-8")
+    try:
+        time.sleep(1.5)  # the drill library re-checks the folder at most once a second
+        login(page, "web-gone")
+        send(page, '/start_drill{"drill_id": "web_gone"}')
+        expect(page.locator("#mode-indicator")).to_have_attribute("data-mode", "drill")
+    finally:
+        path.unlink()
+    time.sleep(1.5)
+    send(page, "理解您")
+    expect(bot_card(page, "drill_end").last).to_be_visible()
+    expect(page.locator("#mode-indicator")).to_have_attribute("data-mode", "quick")
