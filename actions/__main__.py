@@ -13,9 +13,11 @@ import os
 import sys
 
 from coach import settings, skip_tensorflow
-from coach.content.drills import default_library, drills_dir
+from coach.content.drills import drills_dir
+from coach.content.library import default_library
 from coach.content.playbook import default_playbook
 from coach.errors import ContentError
+from coach.server.logs import quiet_startup
 
 
 def main(argv: list) -> int:
@@ -27,7 +29,8 @@ def main(argv: list) -> int:
         playbook = default_playbook()
     except ContentError as exc:
         print(exc, file=sys.stderr)
-        print("\nThe action server did not start: fix the playbook files above and run again.", file=sys.stderr)
+        print("\nThe action server did not start: fix the playbook files above and run again.",
+              file=sys.stderr)
         return 2
     print(f"[actions] playbook OK: {len(playbook.objections)} objections")
     library = default_library()
@@ -35,7 +38,8 @@ def main(argv: list) -> int:
     for problem in problems:
         print(problem, file=sys.stderr)
     skipped = f", {len({p.file for p in problems})} skipped (see above)" if problems else ""
-    print(f"[actions] drills: {len(library.all())} loaded from {drills_dir()}{skipped}; edits are picked up live")
+    print(f"[actions] drills: {len(library.all())} loaded from {drills_dir()}{skipped};"
+          " edits are picked up live")
     # spaCy and every drill's matchers load now rather than on the first drill reply.
     from coach.moves.matcher import prepare_all
 
@@ -43,6 +47,7 @@ def main(argv: list) -> int:
     # Bind to loopback unless told otherwise: only the Rasa server needs to reach this port.
     os.environ.setdefault("SANIC_HOST", "127.0.0.1")
     logging.basicConfig(level=logging.INFO, format="[actions] %(message)s")
+    quiet_startup()
     from rasa_sdk.endpoint import run  # imported late: it is slow and not needed to validate
 
     run("actions", port=args.port)

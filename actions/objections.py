@@ -1,80 +1,63 @@
 """Actions that answer objections from the playbook."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
-
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import entity, language, playbook, send
+from actions.base import Answer, CoachAction, entity
 from coach.i18n import ui
 from coach.replies import objections as replies
+from coach.replies.base import Reply
 
 
-class ActionObjectionCard(Action):
+class ActionObjectionCard(CoachAction):
     """objection_* intent -> compact card: what it may mean, what to say first, case buttons."""
 
-    def name(self) -> Text:
-        return "action_objection_card"
+    action_name = "action_objection_card"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        lang, events = language(tracker)
+    def answer(self, tracker: Tracker, lang: str) -> Answer:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        objection = playbook().for_intent(intent)
+        objection = self.playbook().for_intent(intent or "")
         if objection is None:  # a forged '/objection_xyz' payload or an intent without content
-            send(dispatcher, replies.objection_menu(playbook(), lang, "fallback"))
-            return events
-        send(dispatcher, replies.objection_card(objection, lang))
-        return events + [SlotSet("objection", objection.id)]
+            return Answer([replies.objection_menu(self.playbook(), lang, "fallback")])
+        return Answer([replies.objection_card(objection, lang)], [SlotSet("objection", objection.id)])
 
 
-class ActionBranchStrategy(Action):
+class ActionBranchStrategy(CoachAction):
     """A case button (/choose_branch{"branch": "price.higher"}) -> that case's strategy and lines."""
 
-    def name(self) -> Text:
-        return "action_branch_strategy"
+    action_name = "action_branch_strategy"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        lang, events = language(tracker)
+    def answer(self, tracker: Tracker, lang: str) -> Answer:
         path = entity(tracker, "branch")
-        found = playbook().branch(path) if path else None
-        if found is None:
-            current = playbook().by_id(tracker.get_slot("objection") or "")
-            if current is None:
-                send(dispatcher, replies.objection_menu(playbook(), lang, "no_objection_yet"))
-            else:
-                card = replies.objection_card(current, lang)
-                send(dispatcher, replies.Reply(ui("branch_unknown", lang), card.buttons, card.custom))
-            return events
-        objection, branch = found
-        send(dispatcher, replies.branch_detail(objection, branch, lang))
-        return events + [SlotSet("objection", objection.id)]
+        found = self.playbook().branch(path) if path else None
+        if found is not None:
+            objection, branch = found
+            return Answer([replies.branch_detail(objection, branch, lang)],
+                          [SlotSet("objection", objection.id)])
+        current = self.playbook().by_id(tracker.get_slot("objection") or "")
+        if current is None:
+            return Answer([replies.objection_menu(self.playbook(), lang, "no_objection_yet")])
+        card = replies.objection_card(current, lang)
+        return Answer([Reply(ui("branch_unknown", lang), card.buttons, card.custom)])
 
 
-class ActionMoreDetail(Action):
+class ActionMoreDetail(CoachAction):
     """'More' -> every case of the current objection."""
 
-    def name(self) -> Text:
-        return "action_more_detail"
+    action_name = "action_more_detail"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        lang, events = language(tracker)
-        objection = playbook().by_id(tracker.get_slot("objection") or "")
+    def answer(self, tracker: Tracker, lang: str) -> Answer:
+        objection = self.playbook().by_id(tracker.get_slot("objection") or "")
         if objection is None:
-            send(dispatcher, replies.objection_menu(playbook(), lang, "no_objection_yet"))
-        else:
-            send(dispatcher, replies.full_detail(objection, lang))
-        return events
+            return Answer([replies.objection_menu(self.playbook(), lang, "no_objection_yet")])
+        return Answer([replies.full_detail(objection, lang)])
 
 
-class ActionListObjections(Action):
+class ActionListObjections(CoachAction):
     """'Another objection' -> the nine objections as buttons."""
 
-    def name(self) -> Text:
-        return "action_list_objections"
+    action_name = "action_list_objections"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        lang, events = language(tracker)
-        send(dispatcher, replies.objection_menu(playbook(), lang, "help_intro"))
-        return events
+    def answer(self, tracker: Tracker, lang: str) -> Answer:
+        return Answer([replies.objection_menu(self.playbook(), lang, "help_intro")])

@@ -6,6 +6,7 @@ drops it, so a test that changes the environment sees the change (tests reset it
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional, Union
@@ -29,9 +30,21 @@ DEFAULT_ACCESS_CODE = "coach-local"  # local use only: README, "Web chat: secret
 DEFAULT_ACTION_PORT = 5055
 
 
+PATH_SCHEME = ""  # the "scheme" of a plain file path (or ':memory:')
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+
+
+def url_scheme(target: Union[str, Path]) -> str:
+    """'postgresql' for 'postgresql://...', PATH_SCHEME ('') for a file path or ':memory:'."""
+    if isinstance(target, Path):
+        return PATH_SCHEME
+    match = _SCHEME.match(target)
+    return match.group(1).lower() if match else PATH_SCHEME
+
+
 def is_url(target: Union[str, Path]) -> bool:
-    """'postgresql://…' is a URL; a file path (even one containing ':') is not."""
-    return isinstance(target, str) and "://" in target
+    """'postgresql://…' is a URL; a file path (even one containing ':' or '://') is not."""
+    return url_scheme(target) != PATH_SCHEME
 
 
 @dataclass(frozen=True)
@@ -45,7 +58,7 @@ class Settings:
     action_port: int
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> "Settings":
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
         results = env.get("COACH_RESULTS_DB") or ""
         return cls(
             playbook_dir=Path(env.get("COACH_PLAYBOOK_DIR") or DATA / "playbook"),

@@ -7,6 +7,8 @@ ACTION_PORT=${2:-5055}
 # endpoints.yml reads both: the Rasa server calls the action server on the port started here.
 export ACTION_PORT
 export COACH_TRACKER_DB=${COACH_TRACKER_DB:-.state/tracker.db}
+# As `make run` has it: no telemetry (there is no network here).
+export RASA_TELEMETRY_ENABLED=${RASA_TELEMETRY_ENABLED:-false}
 # Tests point this at their own file so they never touch a developer's conversations.
 ENDPOINTS=${COACH_ENDPOINTS:-endpoints.yml}
 mkdir -p .state
@@ -40,7 +42,9 @@ if ! wait_http "http://127.0.0.1:$ACTION_PORT/health" 60 "${pids[0]}"; then
 fi
 
 echo "[run] starting the Rasa server on :$RASA_PORT (loading the model takes ~20s)"
-.venv/bin/rasa run --model models/coach.tar.gz --port "$RASA_PORT" \
+# `rasa run`, through coach/server/__main__.py: it quiets the dependencies' deprecation warnings
+# before the Rasa CLI imports them (coach/server/logs.py).
+.venv/bin/python -m coach.server run --model models/coach.tar.gz --port "$RASA_PORT" \
   --endpoints "$ENDPOINTS" --credentials credentials.yml &
 pids+=($!)
 if ! wait_http "http://127.0.0.1:$RASA_PORT/" 180 "${pids[1]}"; then

@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DRILL = "price_margin"
+START = f'/start_drill{{"drill_id": "{DRILL}"}}'
 # Plausible rep replies that keep the drill going (acknowledge/probe/value, no closing step yet).
 DRILL_REPLIES = ["理解，进货价格谁都要算清楚。您是跟哪家、哪个规格比的？",
                  "您主要是担心顾客不接受，还是担心利润不够？",
@@ -68,7 +69,8 @@ def rest(port: int, sender: str, message: str) -> list:
 
 
 def customs(replies: list, kind: str) -> List[dict]:
-    return [r["custom"] for r in replies if isinstance(r.get("custom"), dict) and r["custom"].get("type") == kind]
+    return [r["custom"] for r in replies
+            if isinstance(r.get("custom"), dict) and r["custom"].get("type") == kind]
 
 
 def kinds(replies: list) -> List[str]:
@@ -79,9 +81,11 @@ def action_progress(port: int, sender: str) -> List[dict]:
     """Ask one action server directly (not through nginx) for the rep's progress rows."""
     call = {"next_action": "action_progress", "sender_id": sender, "version": "3.6.21", "domain": {},
             "tracker": {"sender_id": sender, "slots": {"language": "zh"}, "events": [],
-                        "latest_message": {"text": "我的成绩", "intent": {"name": "my_progress", "confidence": 1.0}}}}
+                        "latest_message": {"text": "我的成绩",
+                                           "intent": {"name": "my_progress", "confidence": 1.0}}}}
     answer = post_json(f"http://127.0.0.1:{port}/webhook", call)
-    found = [r["custom"] for r in answer.get("responses", []) if (r.get("custom") or {}).get("type") == "progress"]
+    found = [r["custom"] for r in answer.get("responses", [])
+             if (r.get("custom") or {}).get("type") == "progress"]
     return found[0]["rows"] if found else []
 
 
@@ -93,9 +97,10 @@ def drill_across_replicas(checks: Checks, replicas: Sequence[int], sender: str) 
     checks.check(bool(card) and card[0].get("objection") == "price",
                  f"objection card from replica :{port(step)}", f"got {card}")
     step += 1
-    start = rest(port(step), sender, '/start_drill{"drill_id": "%s"}' % DRILL)
+    start = rest(port(step), sender, START)
     intro, lines = customs(start, "drill_intro"), customs(start, "customer_line")
-    if not checks.check(bool(intro) and intro[0]["drill_id"] == DRILL and bool(lines) and lines[0]["turn"] == 0,
+    started = bool(intro) and intro[0]["drill_id"] == DRILL and bool(lines) and lines[0]["turn"] == 0
+    if not checks.check(started,
                         f"drill {DRILL} started on replica :{port(step)} (intro + opening line, turn 0)",
                         f"got {kinds(start)}: {start[:2]}"):
         return None
@@ -105,10 +110,11 @@ def drill_across_replicas(checks: Checks, replicas: Sequence[int], sender: str) 
         answer = rest(port(step), sender, text)
         line, feedback = customs(answer, "customer_line"), customs(answer, "drill_feedback")
         ok = (len(line) == 1 and line[0]["drill_id"] == DRILL and line[0]["turn"] > turns[-1]
-              and len(feedback) == 1 and feedback[0]["drill_id"] == DRILL and feedback[0]["turn"] == line[0]["turn"]
-              and not customs(answer, "scorecard"))
+              and len(feedback) == 1 and feedback[0]["drill_id"] == DRILL
+              and feedback[0]["turn"] == line[0]["turn"] and not customs(answer, "scorecard"))
+        turn = line[0]["turn"] if line else "?"
         checks.check(ok, f"reply {step - 1} on replica :{port(step)}: customer line of {DRILL}, turn "
-                         f"{line[0]['turn'] if line else '?'} (after {turns[-1]}), feedback for the same turn",
+                         f"{turn} (after {turns[-1]}), feedback for the same turn",
                      f"got {kinds(answer)}: {answer}")
         if line:
             turns.append(line[0]["turn"])
@@ -132,7 +138,8 @@ def shared_results(checks: Checks, results_url: str, actions: Sequence[int], sen
     checks.check(len(rows) == 1 and rows[0].result_id == card["result_id"] and rows[0].drill_id == DRILL
                  and rows[0].score == card["score"] and rows[0].outcome == "stopped",
                  f"exactly one results row for the rep in PostgreSQL ({store.path}), matching the scorecard",
-                 f"rows: {[(r.result_id, r.drill_id, r.score, r.outcome) for r in rows]}, card {card.get('result_id')}")
+                 f"rows: {[(r.result_id, r.drill_id, r.score, r.outcome) for r in rows]}, "
+                 f"card {card.get('result_id')}")
     for port in actions:
         rows = action_progress(port, sender)
         checks.check([(r["objection"], r["attempts"]) for r in rows] == [("objection_price", 1)],
@@ -161,8 +168,8 @@ def concurrent_messages(checks: Checks, replicas: Sequence[int], sender: str) ->
     took = time.perf_counter() - started
     bad = {i: a for i, a in answers.items() if isinstance(a, Exception) or not customs(a, "objection_card")}
     checks.check(len(answers) == len(CONCURRENT) and not bad,
-                 f"{len(CONCURRENT)} concurrent messages of the same rep at both replicas: every one answered "
-                 f"with an objection card ({took:.1f} s in all)", f"failed: {bad}")
+                 f"{len(CONCURRENT)} concurrent messages of the same rep at both replicas: "
+                 f"every one answered with an objection card ({took:.1f} s in all)", f"failed: {bad}")
     return len(CONCURRENT)
 
 
@@ -182,11 +189,12 @@ def pg_rows(url: str, sql: str, params: tuple = (), fetch: bool = True) -> list:
 
 def tracker_consistent(checks: Checks, tracker_url: str, sender: str, sent: List[str]) -> None:
     """The rep's events in the PostgreSQL tracker store: each message once, turns never interleaved."""
-    events = pg_rows(tracker_url, "SELECT type_name, action_name, data FROM events WHERE sender_id = %s ORDER BY id",
-                     (sender,))
+    events = pg_rows(tracker_url, "SELECT type_name, action_name, data FROM events WHERE sender_id = %s "
+                                  "ORDER BY id", (sender,))
     texts = [json.loads(data).get("text") for kind, _, data in events if kind == "user"]
     checks.check(Counter(texts) == Counter(sent),
-                 f"tracker store holds each of the rep's {len(sent)} messages exactly once ({len(events)} events)",
+                 f"tracker store holds each of the rep's {len(sent)} messages exactly once "
+                 f"({len(events)} events)",
                  f"missing: {list((Counter(sent) - Counter(texts)).elements())}, "
                  f"extra: {list((Counter(texts) - Counter(sent)).elements())}")
     # Locked turns: after a user event, the bot finishes (action_listen) before the next user event.
@@ -198,7 +206,8 @@ def tracker_consistent(checks: Checks, tracker_url: str, sender: str, sent: List
         elif kind == "action" and action == "action_listen":
             open_turn = False
     checks.check(interleaved == 0 and not open_turn,
-                 "no two turns of the rep interleave in the tracker (each user message ends in action_listen)",
+                 "no two turns of the rep interleave in the tracker "
+                 "(each user message ends in action_listen)",
                  f"{interleaved} user messages arrived while another turn was still open")
 
 
@@ -209,8 +218,8 @@ def page_retry_once(checks: Checks, lb_port: int, tracker_url: str) -> None:
     headers = {"Authorization": f"Bearer {login['token']}"}
     body = {"message": "老板说你们价格太高了", "id": f"retry-{uuid.uuid4().hex[:8]}"}
     answers = [post_json(f"{base}/message", body, headers=headers) for _ in range(3)]
-    [(stored,)] = pg_rows(tracker_url, "SELECT count(*) FROM events WHERE sender_id = %s AND type_name = 'user'",
-                          (login["sender"],))
+    [(stored,)] = pg_rows(tracker_url, "SELECT count(*) FROM events "
+                                       "WHERE sender_id = %s AND type_name = 'user'", (login["sender"],))
     checks.check(answers[0] == answers[1] == answers[2] and stored == 1,
                  "chat page through nginx: a message id sent 3 times is run once and answered 3 times alike "
                  "(nginx routes the page's requests by rep)", f"{stored} user events stored")
@@ -221,7 +230,8 @@ def redis_used(checks: Checks, redis_port: int) -> None:
 
     stats = redis.Redis(host="127.0.0.1", port=redis_port, socket_timeout=5).info("commandstats")
     sets, dels = stats.get("cmdstat_set", {}).get("calls", 0), stats.get("cmdstat_del", {}).get("calls", 0)
-    checks.check(sets > 0 and dels > 0, f"Redis lock store in use: {sets} SET / {dels} DEL calls on :{redis_port}")
+    checks.check(sets > 0 and dels > 0,
+                 f"Redis lock store in use: {sets} SET / {dels} DEL calls on :{redis_port}")
 
 
 def nginx_spread(checks: Checks, lb_port: int, replicas: Sequence[int], log: Path, action_log: Path,
@@ -236,12 +246,14 @@ def nginx_spread(checks: Checks, lb_port: int, replicas: Sequence[int], log: Pat
     lines = log.read_text(encoding="utf-8").splitlines()[before:]
     used = Counter(line.rsplit("upstream=", 1)[-1].strip() for line in lines if "upstream=" in line)
     wanted = {f"127.0.0.1:{p}" for p in replicas}
-    checks.check(set(used) == wanted, f"nginx :{lb_port} spreads new reps over both Rasa replicas: {dict(used)}",
-                 f"see {log}")
+    checks.check(set(used) == wanted,
+                 f"nginx :{lb_port} spreads new reps over both Rasa replicas: {dict(used)}", f"see {log}")
+    action_lines = action_log.read_text(encoding="utf-8").splitlines()
     used_actions = Counter(line.rsplit("upstream=", 1)[-1].strip()
-                           for line in action_log.read_text(encoding="utf-8").splitlines() if "upstream=" in line)
+                           for line in action_lines if "upstream=" in line)
     checks.check({f"127.0.0.1:{p}" for p in actions} <= set(used_actions),
-                 f"the action load balancer used both action servers: {dict(used_actions)}", f"see {action_log}")
+                 f"the action load balancer used both action servers: {dict(used_actions)}",
+                 f"see {action_log}")
 
 
 def cmd_consistency(args: argparse.Namespace) -> int:
@@ -254,14 +266,15 @@ def cmd_consistency(args: argparse.Namespace) -> int:
         card = drill_across_replicas(checks, replicas, sender)
         if card is not None:
             shared_results(checks, args.results_db, actions, sender, card)
-        sent = ["老板说你们价格太高了", '/start_drill{"drill_id": "%s"}' % DRILL, *DRILL_REPLIES, STOP]
+        sent = ["老板说你们价格太高了", START, *DRILL_REPLIES, STOP]
         concurrent_messages(checks, replicas, sender)
         tracker_consistent(checks, args.tracker_db, sender, sent + CONCURRENT)
         redis_used(checks, args.redis_port)
         page_retry_once(checks, args.lb, args.tracker_db)
         nginx_spread(checks, args.lb, replicas, Path(args.nginx_log), Path(args.nginx_action_log), actions)
     except (urllib.error.URLError, OSError, ValueError) as exc:
-        checks.check(False, "talking to the cluster", f"{type(exc).__name__}: {exc} (see the logs in build/scale/logs/)")
+        checks.check(False, "talking to the cluster",
+                     f"{type(exc).__name__}: {exc} (see the logs in build/scale/logs/)")
     if checks.failed:
         say(f"consistency check FAILED: {len(checks.failed)} check(s): " + "; ".join(checks.failed))
         return 1
@@ -273,13 +286,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
     """Side by side: msgs/s and p95 per load level, and whether any request failed."""
     two = {row["reps"]: row for row in json.loads(Path(args.two).read_text(encoding="utf-8"))}
     one = {row["reps"]: row for row in json.loads(Path(args.one).read_text(encoding="utf-8"))}
-    say(f"{'reps':>5}  {'2 replicas+nginx msg/s':>22}  {'p95 ms':>8}  {'1 replica msg/s':>16}  {'p95 ms':>8}  {'ratio':>6}")
+    say(f"{'reps':>5}  {'2 replicas+nginx msg/s':>22}  {'p95 ms':>8}  {'1 replica msg/s':>16}  "
+        f"{'p95 ms':>8}  {'ratio':>6}")
     errors = 0
     for reps in sorted(set(two) | set(one)):
         a, b = two.get(reps, {}), one.get(reps, {})
         ratio = (a.get("msgs_per_s") or 0) / b["msgs_per_s"] if b.get("msgs_per_s") else float("nan")
-        say(f"{reps:>5}  {a.get('msgs_per_s', '-'):>22}  {a.get('p95_ms', '-'):>8}  {b.get('msgs_per_s', '-'):>16}  "
-            f"{b.get('p95_ms', '-'):>8}  {ratio:>6.2f}")
+        say(f"{reps:>5}  {a.get('msgs_per_s', '-'):>22}  {a.get('p95_ms', '-'):>8}  "
+            f"{b.get('msgs_per_s', '-'):>16}  {b.get('p95_ms', '-'):>8}  {ratio:>6.2f}")
         errors += a.get("errors", 0) + b.get("errors", 0)
     if errors:
         say(f"benchmark FAILED: {errors} request(s) failed (error samples in the JSON files)")
@@ -290,17 +304,20 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _write_doc(path: Path, two: dict, one: dict) -> None:
-    """The comparison as the `scale` block of docs/performance.md (bench.splice keeps the rest)."""
+    """The comparison as the `scale` block of docs/performance.md (splice keeps the rest)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from bench import machine, splice
+    from benchlib.report import machine, splice
 
-    rows = [f"| {reps} | {one[reps]['msgs_per_s']:.1f} | {one[reps]['p95_ms']:.0f} | {two[reps]['msgs_per_s']:.1f} | "
-            f"{two[reps]['p95_ms']:.0f} | {two[reps]['msgs_per_s'] / one[reps]['msgs_per_s']:.2f}× | "
+    rows = [f"| {reps} | {one[reps]['msgs_per_s']:.1f} | {one[reps]['p95_ms']:.0f} | "
+            f"{two[reps]['msgs_per_s']:.1f} | {two[reps]['p95_ms']:.0f} | "
+            f"{two[reps]['msgs_per_s'] / one[reps]['msgs_per_s']:.2f}× | "
             f"{one[reps]['errors'] + two[reps]['errors']} |" for reps in sorted(set(two) & set(one))]
     splice(path, "\n".join([
-        f"Measured {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')} by `make scale-test` on {machine()}: PostgreSQL "
-        "tracker and results stores, Redis lock store (coach/server/lock_store.py), two action servers behind nginx; the "
-        "same simulated reps as `make bench` (`scripts/bench.py load`), first through nginx to both Rasa replicas, "
+        f"Measured {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')} by `make scale-test` on {machine()}: "
+        "PostgreSQL tracker and results stores, Redis lock store (coach/server/lock_store.py), "
+        "two action servers behind nginx; the "
+        "same simulated reps as `make bench` (`scripts/bench.py load`), "
+        "first through nginx to both Rasa replicas, "
         "then to one replica directly. Everything, the load driver included, shares the same 2 cores.",
         "",
         "| reps | 1 replica msg/s | p95 ms | 2 replicas (nginx) msg/s | p95 ms | 2 ÷ 1 | errors |",
@@ -330,7 +347,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     cmp_.set_defaults(run=cmd_compare)
     args = parser.parse_args(argv)
     if args.command == "consistency" and not (args.results_db and args.tracker_db):
-        parser.error("consistency needs --results-db and --tracker-db (or SCALE_RESULTS_DB and SCALE_TRACKER_DB)")
+        parser.error("consistency needs --results-db and --tracker-db "
+                     "(or SCALE_RESULTS_DB and SCALE_TRACKER_DB)")
     return args.run(args)
 
 

@@ -17,4 +17,6 @@ if ! wait_http "http://127.0.0.1:$ACTION_PORT/health" 60 "$actions"; then
   exit 1
 fi
 echo "[shell] type what the customer said; /stop to quit"
-.venv/bin/rasa shell --model models/coach.tar.gz --endpoints "$endpoints" --port "${SHELL_PORT:-5006}"
+# `rasa shell`, with the start-up warnings quieted as in scripts/run.sh.
+.venv/bin/python -m coach.server shell --model models/coach.tar.gz --endpoints "$endpoints" \
+  --port "${SHELL_PORT:-5006}"

@@ -1,17 +1,22 @@
-"""Shared fixtures: tracker states from JSON (no Rasa server), and a scratch playbook copy."""
+"""Shared fixtures and helpers: tracker states from JSON (no Rasa server), a scratch playbook copy,
+the real servers over REST, hostile names, threads released together, and the scripts/ modules."""
 from __future__ import annotations
 
 import copy
+import importlib.util
 import json
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import sys
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Callable, Dict, Iterator, List, Optional
 
 import pytest
@@ -180,11 +185,12 @@ def servers(tmp_path_factory: pytest.TempPathFactory):
     shutil.copytree(PROJECT_ROOT / "data" / "drills", drills)
     log_path = tmp / "servers.log"
     # The project's own endpoints.yml on non-default ports: the action port must reach Rasa through it.
-    env = {**os.environ, "COACH_TRACKER_DB": str(tmp / "tracker.db"), "COACH_RESULTS_DB": str(tmp / "results.db"),
-           "COACH_DRILLS_DIR": str(drills)}
+    env = {**os.environ, "COACH_TRACKER_DB": str(tmp / "tracker.db"),
+           "COACH_RESULTS_DB": str(tmp / "results.db"), "COACH_DRILLS_DIR": str(drills)}
     with log_path.open("w") as log:
-        process = subprocess.Popen(["bash", "scripts/run.sh", str(rasa_port), str(action_port)], cwd=PROJECT_ROOT,
-                                   env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(["bash", "scripts/run.sh", str(rasa_port), str(action_port)],
+                                   cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
         deadline = time.time() + 240
         while "Objection Coach is up" not in log_path.read_text():
             if process.poll() is not None:
@@ -202,3 +208,40 @@ def servers(tmp_path_factory: pytest.TempPathFactory):
 def coach(servers: Servers) -> int:
     """The REST port of the running coach."""
     return servers.port
+
+
+# --- hostile input, threads, scripts -----------------------------------------------------------------
+
+SQL_NAMES = ["'; DROP TABLE results; --", '" OR 1=1 --']  # rep names that look like SQL
+HTML_NAME = "<img src=x onerror=alert(1)>"  # a rep name that looks like HTML
+
+
+def in_threads(worker: Callable[[int], Any], count: int) -> List[BaseException]:
+    """Run worker(n) in `count` threads released together; return the exceptions they raised."""
+    errors: List[BaseException] = []
+    start = threading.Barrier(count)
+
+    def run(n: int) -> None:
+        try:
+            start.wait()
+            worker(n)
+        except BaseException as exc:  # collected: an assert inside a thread would be lost
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
+
+
+def load_script(name: str) -> ModuleType:
+    """scripts/<name>.py as a module (scripts/ is not a package), loaded once per test session."""
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, PROJECT_ROOT / "scripts" / f"{name}.py")
+        assert spec is not None and spec.loader is not None, f"no scripts/{name}.py"
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses look their module up there
+        spec.loader.exec_module(module)
+    return sys.modules[name]

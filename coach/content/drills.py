@@ -2,37 +2,32 @@
 
 Each file is checked against coach/content/schemas/drill.schema.json and then cross-checked (move names,
 languages, rubric weights, playbook branches, spaCy patterns). A bad file is reported with
-file:line and skipped; the other drills keep working. `DrillLibrary` reloads changed files, so a
-new or edited drill is live without retraining or restarting (docs/drills.md).
+file:line and skipped; the other drills keep working. coach.content.library keeps the folder's
+drills loaded and reloads changed files (docs/drills.md).
 """
 from __future__ import annotations
 
-import logging
-import threading
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Optional, Union
 
 from coach import settings
-from coach.cache import process_cache
 from coach.content.moves import Effect, Move, generic_moves
-from coach.content.playbook import OBJECTION_INTENTS, SEED_FILES, Playbook, default_playbook
+from coach.content.playbook import OBJECTION_INTENTS, SEED_FILES, Playbook
 from coach.content.schema_check import check
+from coach.content.text import Text, text
 from coach.content.yaml_source import LineDict, LineList, load_yaml
 from coach.errors import Problem
 from coach.settings import PROJECT_ROOT
 
-logger = logging.getLogger(__name__)
 DEFAULT_DIR = PROJECT_ROOT / "data" / "drills"
-LINE_STATES = ("opening", "neutral", "warmer", "reveal", "pushes", "cooler", "agree", "walk_away", "out_of_turns")
-OUTCOMES = ("goal", "out_of_turns", "walked_away", "stopped")
 # A state without lines of its own borrows these (a trainer only has to write the four required ones).
 LINE_FALLBACK = {"warmer": "neutral", "pushes": "neutral", "cooler": "neutral", "walk_away": "cooler",
                  "out_of_turns": "neutral"}
 _TEXT_KEYS = {"zh", "en"}
+_WEIGHT = "weight"
 
-Text = dict  # {"zh": ..., "en": ...}; a drill may be written in one language only
+MoveRef = tuple[str, str, Any, Union[str, int]]  # (move name, field, node holding it, key or index)
 
 
 @dataclass(frozen=True)
@@ -40,8 +35,8 @@ class KeyMove:
     name: str
     label: Text
     means: Text
-    phrases: tuple = ()
-    patterns: tuple = ()  # spaCy Matcher token patterns
+    phrases: tuple[str, ...] = ()
+    patterns: tuple[Any, ...] = ()  # spaCy Matcher token patterns
 
 
 @dataclass(frozen=True)
@@ -57,18 +52,18 @@ class Step:
 class Stage:
     objection: str
     truth_id: str
-    truth: Text
+    truth: Text  # may be empty: a truth need not be put into words
     branch: Optional[str]
-    reveal_moves: tuple
+    reveal_moves: tuple[str, ...]
     reveal_min_trust: int
     goal: Text
-    goal_moves: tuple
+    goal_moves: tuple[str, ...]
     needs_truth: bool
     goal_min_trust: int
-    lines: dict  # state -> tuple of Text
-    strategy: tuple
+    lines: dict[str, tuple[Text, ...]]  # customer state -> what the customer may say in it
+    strategy: tuple[Step, ...]
 
-    def lines_for(self, state: str) -> tuple:
+    def lines_for(self, state: str) -> tuple[Text, ...]:
         while state and not self.lines.get(state):
             state = LINE_FALLBACK.get(state, "")
         return self.lines.get(state, ())
@@ -76,7 +71,10 @@ class Stage:
 
 @dataclass(frozen=True)
 class RubricItem:
-    kind: str  # "move" | "uncover_truth" | "reach_goal"
+    """A required rubric line. `kind` is the item's key in the file ("move", "uncover_truth", ...),
+    a kind of coach.drill.rubric's registry; `move` is set when that key names a move."""
+
+    kind: str
     weight: int
     move: Optional[str] = None
 
@@ -85,21 +83,21 @@ class RubricItem:
 class Drill:
     id: str
     title: Text
-    objections: tuple
+    objections: tuple[str, ...]
     difficulty: int
     mode: str
-    languages: tuple
+    languages: tuple[str, ...]
     max_turns: int
     walk_away_at: int
     persona_name: Text
     persona_about: Text
-    source: dict
-    key_moves: dict  # name -> KeyMove
-    moves: dict  # name -> Move: generic + key moves, with this drill's effects
-    stages: tuple
+    source: dict[str, str]
+    key_moves: dict[str, KeyMove]
+    moves: dict[str, Move]  # generic + key moves, with this drill's effects
+    stages: tuple[Stage, ...]
     pass_mark: int
-    required: tuple
-    forbidden: tuple  # ((move, penalty), ...)
+    required: tuple[RubricItem, ...]
+    forbidden: tuple[tuple[str, int], ...]  # (move, penalty)
     model_answer: Text
     file: Optional[Path] = None
     version: str = ""  # changes when the file changes; a running session notices
@@ -111,7 +109,7 @@ class Drill:
 
 # --- cross-checks beyond the schema --------------------------------------------------------------
 
-def _text_nodes(node: Any, path: str = "") -> Iterator[tuple]:
+def _text_nodes(node: Any, path: str = "") -> Iterator[tuple[str, Any]]:
     """Every {zh:, en:} mapping in the file, with its dotted path (for the language check)."""
     if isinstance(node, dict):
         if _TEXT_KEYS & set(node):
@@ -124,8 +122,8 @@ def _text_nodes(node: Any, path: str = "") -> Iterator[tuple]:
             yield from _text_nodes(value, f"{path}[{index}]")
 
 
-def _move_refs(data: LineDict) -> Iterator[tuple]:
-    """(move name, field, node holding it, key or index) for every move a drill refers to."""
+def _move_refs(data: LineDict) -> Iterator[MoveRef]:
+    """Every move a drill refers to, with where it stands."""
     for i, stage in enumerate(data["stages"]):
         moves = stage["hidden_truth"]["reveal_when"]["any_moves"]
         for j, name in enumerate(moves):
@@ -168,46 +166,58 @@ def _pattern_problems(data: LineDict, path: Path) -> Iterator[Problem]:
                                    detail=detail)
 
 
-def cross_check(data: LineDict, path: Path, playbook: Optional[Playbook]) -> list:
-    """Problems the schema cannot express; `data` has already passed the schema."""
-    problems: list = []
+def _move_problems(data: LineDict, path: Path) -> Iterator[Problem]:
+    """Key moves must not shadow generic ones, and every move named must exist."""
     generic = generic_moves()
     keys = data.get("key_moves", {})
     if data["id"] != path.stem:
-        problems.append(Problem.make("E201", path, data.key_lines["id"], id=data["id"], stem=path.stem))
+        yield Problem.make("E201", path, data.key_lines["id"], id=data["id"], stem=path.stem)
     for name in keys:
         if name in generic:
-            problems.append(Problem.make("E208", path, keys.key_lines[name], move=name, generic=", ".join(generic)))
+            yield Problem.make("E208", path, keys.key_lines[name], move=name, generic=", ".join(generic))
     known = set(generic) | set(keys)
     for name, where, node, key in _move_refs(data):
         if name not in known:
-            problems.append(Problem.make("E202", path, _line(node, key), move=name, field=where,
-                                         generic=", ".join(generic), keys=", ".join(keys) or "none"))
+            yield Problem.make("E202", path, _line(node, key), move=name, field=where,
+                               generic=", ".join(generic), keys=", ".join(keys) or "none")
+
+
+def _text_problems(data: LineDict, path: Path) -> Iterator[Problem]:
+    """Every text is written in every language the drill lists."""
     for lang in data["languages"]:
         for where, node in _text_nodes({k: v for k, v in data.items() if k not in ("key_moves", "source")}):
             if lang not in node:
-                problems.append(Problem.make("E203", path, getattr(node, "line", None), field=where, lang=lang))
+                yield Problem.make("E203", path, getattr(node, "line", None), field=where, lang=lang)
+
+
+def _reference_problems(data: LineDict, path: Path, playbook: Optional[Playbook]) -> Iterator[Problem]:
+    """Weights, objections, the seed file and playbook branches the drill refers to."""
     total = sum(item["weight"] for item in data["rubric"]["required"])
     if total != 100:
-        problems.append(Problem.make("E204", path, data["rubric"].key_lines["required"], total=total))
+        yield Problem.make("E204", path, data["rubric"].key_lines["required"], total=total)
     for index, objection in enumerate(data["objections"]):
         if objection not in OBJECTION_INTENTS:
-            problems.append(Problem.make("E205", path, data["objections"].item_lines[index], objection=objection,
-                                         allowed=", ".join(OBJECTION_INTENTS)))
+            yield Problem.make("E205", path, data["objections"].item_lines[index], objection=objection,
+                               allowed=", ".join(OBJECTION_INTENTS))
     staged = [stage["objection"] for stage in data["stages"]]
     if staged != list(data["objections"]):
-        problems.append(Problem.make("E206", path, data.key_lines["objections"], listed=list(data["objections"]),
-                                     staged=staged))
+        yield Problem.make("E206", path, data.key_lines["objections"], listed=list(data["objections"]),
+                           staged=staged)
     if data["source"]["file"] not in SEED_FILES:
-        problems.append(Problem.make("E105", path, data["source"].key_lines["file"], cited=data["source"]["file"],
-                                     allowed=", ".join(SEED_FILES)))
-    if playbook is not None:
-        for stage in data["stages"]:
-            truth = stage["hidden_truth"]
-            if "branch" in truth and playbook.branch(truth["branch"]) is None:
-                problems.append(Problem.make("E207", path, truth.key_lines["branch"], branch=truth["branch"]))
-    problems += _pattern_problems(data, path)
-    return problems
+        yield Problem.make("E105", path, data["source"].key_lines["file"], cited=data["source"]["file"],
+                           allowed=", ".join(SEED_FILES))
+    if playbook is None:
+        return
+    for stage in data["stages"]:
+        truth = stage["hidden_truth"]
+        if "branch" in truth and playbook.branch(truth["branch"]) is None:
+            yield Problem.make("E207", path, truth.key_lines["branch"], branch=truth["branch"])
+
+
+def cross_check(data: LineDict, path: Path, playbook: Optional[Playbook]) -> list[Problem]:
+    """Problems the schema cannot express; `data` has already passed the schema."""
+    return [*_move_problems(data, path), *_text_problems(data, path),
+            *_reference_problems(data, path, playbook), *_pattern_problems(data, path)]
 
 
 # --- building the Drill ---------------------------------------------------------------------------
@@ -221,8 +231,9 @@ def _plain(node: Any) -> Any:
     return node
 
 
-def _text(node: Any) -> Text:
-    return {k: node[k].strip() for k in ("zh", "en") if k in node}
+def _optional_text(node: Any) -> Text:
+    """A hidden truth or goal may carry no words of its own."""
+    return text(node) if _TEXT_KEYS & set(node) else Text()
 
 
 def _stage(node: LineDict) -> Stage:
@@ -230,31 +241,28 @@ def _stage(node: LineDict) -> Stage:
     return Stage(
         objection=node["objection"],
         truth_id=truth["id"],
-        truth=_text(truth),
+        truth=_optional_text(truth),
         branch=truth.get("branch"),
         reveal_moves=tuple(truth["reveal_when"]["any_moves"]),
         reveal_min_trust=truth["reveal_when"].get("min_trust", 0),
-        goal=_text(goal),
+        goal=_optional_text(goal),
         goal_moves=tuple(goal["moves"]),
         needs_truth=goal.get("needs_truth", True),
         goal_min_trust=goal.get("min_trust", 0),
-        lines={state: tuple(_text(x) for x in lines) for state, lines in node["lines"].items()},
-        strategy=tuple(Step(s["move"], _text(s["tip"]), _text(s["line"])) for s in node["strategy"]),
+        lines={state: tuple(text(x) for x in lines) for state, lines in node["lines"].items()},
+        strategy=tuple(Step(s["move"], text(s["tip"]), text(s["line"])) for s in node["strategy"]),
     )
 
 
-def _rubric_item(node: dict) -> RubricItem:
-    if "move" in node:
-        return RubricItem("move", node["weight"], node["move"])
-    return RubricItem("uncover_truth" if node.get("uncover_truth") else "reach_goal", node["weight"])
+def _rubric_item(node: dict[str, Any]) -> RubricItem:
+    """The schema allows one key besides the weight: it is the kind; a string value names a move."""
+    kind = next(key for key in node if key != _WEIGHT)
+    value = node[kind]
+    return RubricItem(kind, node[_WEIGHT], value if isinstance(value, str) else None)
 
 
-def _build(data: LineDict, path: Path, version: str) -> Drill:
-    keys = {
-        name: KeyMove(name, _text(spec["label"]), _text(spec["means"]), tuple(spec.get("phrases", [])),
-                      tuple(_plain(spec.get("patterns", []))))
-        for name, spec in data.get("key_moves", {}).items()
-    }
+def _moves(data: LineDict, keys: dict[str, KeyMove]) -> dict[str, Move]:
+    """Generic moves with this drill's effects, then its key moves (they open the customer by default)."""
     effects = data.get("effects", {})
     moves = {}
     for name, move in generic_moves().items():
@@ -263,32 +271,42 @@ def _build(data: LineDict, path: Path, version: str) -> Drill:
         spec = data["key_moves"][name]
         base = Effect(trust=1, mood="opens").merged(spec.get("effect")).merged(effects.get(name))
         moves[name] = Move(name, key.label, key.means, base, generic=False)
+    return moves
+
+
+def _build(data: LineDict, path: Path, version: str) -> Drill:
+    keys = {
+        name: KeyMove(name, text(spec["label"]), text(spec["means"]), tuple(spec.get("phrases", [])),
+                      tuple(_plain(spec.get("patterns", []))))
+        for name, spec in data.get("key_moves", {}).items()
+    }
     rubric = data["rubric"]
     return Drill(
         id=data["id"],
-        title=_text(data["title"]),
+        title=text(data["title"]),
         objections=tuple(data["objections"]),
         difficulty=data["difficulty"],
         mode=data["mode"],
         languages=tuple(data["languages"]),
         max_turns=data["max_turns"],
         walk_away_at=data.get("walk_away_at", -3),
-        persona_name=_text(data["persona"]["name"]),
-        persona_about=_text(data["persona"]["about"]),
+        persona_name=text(data["persona"]["name"]),
+        persona_about=text(data["persona"]["about"]),
         source=dict(data["source"]),
         key_moves=keys,
-        moves=moves,
+        moves=_moves(data, keys),
         stages=tuple(_stage(s) for s in data["stages"]),
         pass_mark=rubric["pass_mark"],
         required=tuple(_rubric_item(item) for item in rubric["required"]),
         forbidden=tuple((item["move"], item["penalty"]) for item in rubric.get("forbidden", [])),
-        model_answer=_text(data["model_answer"]),
+        model_answer=text(data["model_answer"]),
         file=path,
         version=version,
     )
 
 
-def load_drill(path: Union[str, Path], playbook: Optional[Playbook] = None) -> tuple:
+def load_drill(path: Union[str, Path],
+               playbook: Optional[Playbook] = None) -> tuple[Optional[Drill], list[Problem]]:
     """(Drill or None, problems) for one file. `playbook` enables the branch check."""
     path = Path(path)
     data, problems = load_yaml(path)
@@ -310,96 +328,11 @@ def load_drill(path: Union[str, Path], playbook: Optional[Playbook] = None) -> t
     return _build(data, path, f"{stat.st_mtime_ns}:{stat.st_size}"), []
 
 
-def drill_files(folder: Path) -> list:
+def drill_files(folder: Path) -> list[Path]:
     # Files starting with '_' or '.' are drafts or editor leftovers, not drills.
     return sorted(p for p in Path(folder).glob("*.yml") if not p.name.startswith(("_", ".")))
 
 
-# --- the library, with hot reload -------------------------------------------------------------------
-
-@dataclass
-class _Entry:
-    signature: tuple
-    drill: Optional[Drill]
-    problems: list = field(default_factory=list)
-
-
-class DrillLibrary:
-    """All valid drills of a folder, reloaded when a file is added, changed or removed.
-
-    `refresh()` is cheap (a stat per file) and throttled, so actions call it on every use.
-    """
-
-    def __init__(self, folder: Union[str, Path] = DEFAULT_DIR, playbook: Optional[Playbook] = None,
-                 min_interval: float = 1.0) -> None:
-        self.folder = Path(folder)
-        self._playbook = playbook
-        self._entries: dict = {}
-        self._min_interval = min_interval
-        self._checked = float("-inf")
-        self._lock = threading.Lock()
-        self.refresh(force=True)
-
-    def refresh(self, force: bool = False) -> bool:
-        """Reload what changed on disk; True if the set of drills changed."""
-        now = time.monotonic()
-        if not force and now - self._checked < self._min_interval:
-            return False
-        with self._lock:
-            self._checked = now
-            changed = False
-            seen = set()
-            for path in drill_files(self.folder):
-                seen.add(path)
-                try:
-                    stat = path.stat()
-                except OSError:
-                    continue
-                signature = (stat.st_mtime_ns, stat.st_size)
-                entry = self._entries.get(path)
-                if entry is not None and entry.signature == signature:
-                    continue
-                drill, problems = load_drill(path, self._playbook)
-                self._entries[path] = _Entry(signature, drill, problems)
-                changed = True
-                if problems:
-                    logger.warning("drill %s skipped:\n%s", path.name, "\n".join(map(str, problems)))
-                else:
-                    logger.info("drill %s loaded", path.name)
-            for gone in set(self._entries) - seen:
-                del self._entries[gone]
-                logger.info("drill %s removed", gone.name)
-                changed = True
-            return changed
-
-    def get(self, drill_id: str) -> Optional[Drill]:
-        self.refresh()
-        return next((e.drill for e in self._entries.values() if e.drill and e.drill.id == drill_id), None)
-
-    def all(self) -> list:
-        """Valid drills, by objection (playbook order), difficulty, id."""
-        self.refresh()
-        order = {intent: i for i, intent in enumerate(OBJECTION_INTENTS)}
-        drills = [e.drill for e in self._entries.values() if e.drill is not None]
-        return sorted(drills, key=lambda d: (order.get(d.objections[0], 99), d.difficulty, d.id))
-
-    def problems(self) -> list:
-        self.refresh()
-        return [p for e in self._entries.values() for p in e.problems]
-
-    def for_objection(self, intent: str) -> list:
-        return [d for d in self.all() if d.objections[0] == intent]
-
-
 def drills_dir() -> Path:
+    """$COACH_DRILLS_DIR, default data/drills."""
     return settings.current().drills_dir
-
-
-@process_cache(maxsize=4)
-def _library(folder: str) -> DrillLibrary:
-    return DrillLibrary(folder, default_playbook())
-
-
-def default_library() -> DrillLibrary:
-    """The process-wide library for $COACH_DRILLS_DIR (default data/drills)."""
-    return _library(str(drills_dir()))

@@ -6,24 +6,22 @@ and the customer model treat them alike.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import yaml
 
-from coach.settings import PROJECT_ROOT
-
-MOVES_FILE = PROJECT_ROOT / "data" / "moves" / "moves.yml"
-MOODS = ("opens", "pushes", "cools")
+from coach.cache import process_cache
+from coach.content.text import Text
+from coach.settings import MOVES_FILE
 
 
 @dataclass(frozen=True)
 class Effect:
     trust: int = 0
-    mood: Optional[str] = None  # "opens" | "pushes" | "cools"; None = no change of mood
+    mood: Optional[str] = None  # "opens" | "pushes" | "cools" (the schema's enum); None = no change of mood
 
-    def merged(self, override: Optional[dict]) -> "Effect":
+    def merged(self, override: Optional[dict[str, Any]]) -> Effect:
         if not override:
             return self
         return Effect(override.get("trust", self.trust), override.get("mood", self.mood))
@@ -32,13 +30,13 @@ class Effect:
 @dataclass(frozen=True)
 class Move:
     name: str
-    label: dict  # {"zh": ..., "en": ...}
-    means: dict
+    label: Text
+    means: Text
     effect: Effect
     generic: bool = True
 
 
-def _load(path: Path) -> dict:
+def _load(path: Path) -> dict[str, Move]:
     with path.open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
     return {
@@ -47,11 +45,11 @@ def _load(path: Path) -> dict:
     }
 
 
-@lru_cache(maxsize=1)
-def generic_moves() -> dict:
+@process_cache
+def generic_moves() -> dict[str, Move]:
     """name -> Move for the nine generic moves, in file order."""
     return _load(MOVES_FILE)
 
 
-def generic_names() -> tuple:
+def generic_names() -> tuple[str, ...]:
     return tuple(generic_moves())

@@ -7,18 +7,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional, Union
+from typing import Iterator, Optional, Union
 
 from coach import settings
 from coach.cache import process_cache
 from coach.content.schema_check import check
-from coach.content.yaml_source import LineDict, load_yaml
+from coach.content.text import Text, text
+from coach.content.yaml_source import LineDict, LineList, load_yaml
 from coach.errors import ContentError, Problem
 from coach.settings import PROJECT_ROOT
 
 DEFAULT_DIR = PROJECT_ROOT / "data" / "playbook"
 
-# The nine objections the assistant recognises (issue #2); the NLU intents carry these names.
+# The nine objections the assistant recognises; the NLU intents carry these names.
 OBJECTION_INTENTS = (
     "objection_price",
     "objection_policy",
@@ -39,9 +40,6 @@ SEED_FILES = (
     "004_b580ebea6931d0af.txt",
 )
 
-Text = dict  # {"zh": str, "en": str}; Traditional Chinese is derived from "zh" by coach.i18n
-
-
 @dataclass(frozen=True)
 class Source:
     file: str
@@ -56,10 +54,10 @@ class Branch:
     label: Text
     signal: Text
     strategy: Text
-    lines: tuple
+    lines: tuple[Text, ...]
     principle: Text
     source: Source
-    children: tuple = ()
+    children: tuple[Branch, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,18 +66,18 @@ class Objection:
     intent: str
     title: Text
     customer_says: Text
-    analysis: tuple
+    analysis: tuple[Text, ...]
     opener: Text
     source: Source
-    branches: tuple
+    branches: tuple[Branch, ...]
     note: Optional[Text] = None
-    aliases: tuple = ()  # lower-case words that name this objection, zh and en (drill requests)
+    aliases: tuple[str, ...] = ()  # lower-case words that name this objection, zh and en (drill requests)
     file: Optional[Path] = None
 
 
 @dataclass
 class Playbook:
-    objections: dict = field(default_factory=dict)  # intent -> Objection
+    objections: dict[str, Objection] = field(default_factory=dict)  # intent -> Objection
 
     def for_intent(self, intent: str) -> Optional[Objection]:
         return self.objections.get(intent)
@@ -99,31 +97,27 @@ class Playbook:
             if found is None:
                 return None
             level = found.children
-        return objection, found
+        return None if found is None else (objection, found)
 
-    def ordered(self) -> list:
+    def ordered(self) -> list[Objection]:
         return [self.objections[i] for i in OBJECTION_INTENTS if i in self.objections]
-
-
-def _text(node: Any) -> Text:
-    return {"zh": node["zh"].strip(), "en": node["en"].strip()}
 
 
 def _branch(node: LineDict, parent: str) -> Branch:
     path = f"{parent}.{node['id']}"
     return Branch(
         path=path,
-        label=_text(node["label"]),
-        signal=_text(node["signal"]),
-        strategy=_text(node["strategy"]),
-        lines=tuple(_text(x) for x in node["lines"]),
-        principle=_text(node["principle"]),
+        label=text(node["label"]),
+        signal=text(node["signal"]),
+        strategy=text(node["strategy"]),
+        lines=tuple(text(x) for x in node["lines"]),
+        principle=text(node["principle"]),
         source=Source(**node["source"]),
         children=tuple(_branch(child, path) for child in node.get("branches", [])),
     )
 
 
-def _sibling_problems(branches: list, file: Path) -> Iterable[Problem]:
+def _sibling_problems(branches: LineList, file: Path) -> Iterator[Problem]:
     seen: set = set()
     for index, node in enumerate(branches):
         if node["id"] in seen:
@@ -132,7 +126,7 @@ def _sibling_problems(branches: list, file: Path) -> Iterable[Problem]:
         yield from _sibling_problems(node.get("branches", []), file)
 
 
-def _sources(node: LineDict) -> Iterable[tuple]:
+def _sources(node: LineDict) -> Iterator[LineDict]:
     yield node["source"]
     for child in node.get("branches", []):
         yield from _sources(child)
@@ -161,13 +155,13 @@ def load_file(path: Path) -> tuple[Optional[Objection], list[Problem]]:
     objection = Objection(
         id=data["id"],
         intent=data["intent"],
-        title=_text(data["title"]),
-        customer_says=_text(data["customer_says"]),
-        analysis=tuple(_text(x) for x in data["analysis"]),
-        opener=_text(data["opener"]),
+        title=text(data["title"]),
+        customer_says=text(data["customer_says"]),
+        analysis=tuple(text(x) for x in data["analysis"]),
+        opener=text(data["opener"]),
         source=Source(**data["source"]),
         branches=tuple(_branch(b, data["id"]) for b in data["branches"]),
-        note=_text(data["note"]) if "note" in data else None,
+        note=text(data["note"]) if "note" in data else None,
         aliases=tuple(a.lower() for lang in ("zh", "en") for a in data.get("aliases", {}).get(lang, [])),
         file=path,
     )
@@ -182,18 +176,21 @@ def load_playbook(folder: Union[str, Path] = DEFAULT_DIR, require_all: bool = Tr
     if not files:
         raise ContentError([Problem.make("E106", folder, None, folder=folder)])
     playbook = Playbook()
+    loaded_from: dict[str, Path] = {}  # intent -> the file that defined it first
     for path in files:
         objection, file_problems = load_file(path)
         problems += file_problems
         if objection is None:
             continue
-        other = playbook.objections.get(objection.intent)
-        if other is not None:
-            problems.append(Problem.make("E102", path, None, intent=objection.intent, other=other.file.name))
+        if objection.intent in loaded_from:
+            problems.append(Problem.make("E102", path, None, intent=objection.intent,
+                                         other=loaded_from[objection.intent].name))
             continue
+        loaded_from[objection.intent] = path
         playbook.objections[objection.intent] = objection
     if require_all and not problems:
-        problems += [Problem.make("E103", folder, None, intent=i) for i in OBJECTION_INTENTS if i not in playbook.objections]
+        problems += [Problem.make("E103", folder, None, intent=i)
+                     for i in OBJECTION_INTENTS if i not in playbook.objections]
     if problems:
         raise ContentError(problems)
     return playbook
@@ -201,5 +198,5 @@ def load_playbook(folder: Union[str, Path] = DEFAULT_DIR, require_all: bool = Tr
 
 @process_cache
 def default_playbook() -> Playbook:
-    """The playbook the action server uses, loaded once per process (COACH_PLAYBOOK_DIR overrides the folder)."""
+    """The playbook the action server uses, loaded once per process (COACH_PLAYBOOK_DIR overrides it)."""
     return load_playbook(settings.current().playbook_dir)

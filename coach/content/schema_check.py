@@ -1,10 +1,15 @@
-"""Validate loaded YAML against a JSON Schema and report problems as file:line with a fix."""
+"""Validate loaded YAML against a JSON Schema and report problems as file:line with a fix.
+
+Each jsonschema validator keyword has a small handler in `_HANDLERS` that turns its errors into
+content error codes (E011-E019); a keyword without one is reported as E010 with jsonschema's message.
+"""
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Optional, Sequence, Union
 
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import ValidationError
@@ -16,8 +21,35 @@ SCHEMA_DIR = Path(__file__).parent / "schemas"
 _TYPE_NAMES = {"object": "a mapping (key: value)", "array": "a list", "string": "text",
                "integer": "a whole number", "number": "a number", "boolean": "true or false"}
 
+Step = Union[str, int]
 
-@lru_cache(maxsize=None)
+
+@dataclass(frozen=True)
+class _Where:
+    """The file being checked: where a handler reports its problems."""
+
+    data: Any
+    file: Path
+    schema_ref: str
+
+    def problem(self, code: str, path: Sequence[Step], **values: object) -> Problem:
+        return Problem.make(code, self.file, line_of(self.data, path), **values)
+
+
+Handler = Callable[[ValidationError, _Where], Iterator[Problem]]
+_HANDLERS: dict[str, Handler] = {}
+
+
+def _handles(*keywords: str) -> Callable[[Handler], Handler]:
+    """Register a handler for the jsonschema validator keywords it reports."""
+    def register(handler: Handler) -> Handler:
+        for keyword in keywords:
+            _HANDLERS[keyword] = handler
+        return handler
+    return register
+
+
+@cache
 def load_schema(name: str) -> Draft7Validator:
     """Load coach/content/schemas/<name>.schema.json once."""
     schema = json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
@@ -25,71 +57,93 @@ def load_schema(name: str) -> Draft7Validator:
     return Draft7Validator(schema)
 
 
-def _field(path: list) -> str:
+def _field(path: Sequence[Step]) -> str:
     out = ""
     for step in path:
         out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
     return out or "(top level)"
 
 
-def _required(err: ValidationError, data: Any, file: Path, schema_ref: str) -> Iterator[Problem]:
-    line = line_of(data, list(err.absolute_path))
+def _bounds(lo: Optional[object], hi: Optional[object], both: str, unit: str = "") -> str:
+    """'1 to 3 items' / 'at least 1 items' / 'at most 3 items' (or without a unit)."""
+    if lo is not None and hi is not None:
+        return both.format(lo=lo, hi=hi)
+    return f"at least {lo}{unit}" if lo is not None else f"at most {hi}{unit}"
+
+
+@_handles("required")
+def _required(err: ValidationError, at: _Where) -> Iterator[Problem]:
+    path = list(err.absolute_path)
     present = err.instance if isinstance(err.instance, dict) else {}
     for name in err.validator_value:
         if name not in present:
-            yield Problem.make("E011", file, line, field=_field([*err.absolute_path, name]), schema=schema_ref)
+            yield at.problem("E011", path, field=_field([*path, name]), schema=at.schema_ref)
 
 
-def _additional(err: ValidationError, data: Any, file: Path, schema_ref: str) -> Iterator[Problem]:
+@_handles("additionalProperties")
+def _additional(err: ValidationError, at: _Where) -> Iterator[Problem]:
     allowed = set(err.schema.get("properties", {}))
     for name in err.instance:
         if name not in allowed:
-            yield Problem.make("E012", file, line_of(data, [*err.absolute_path, name]),
-                               field=_field([*err.absolute_path, name]), allowed=", ".join(sorted(allowed)))
+            where = [*err.absolute_path, name]
+            yield at.problem("E012", where, field=_field(where), allowed=", ".join(sorted(allowed)))
 
 
-def _simple(err: ValidationError, data: Any, file: Path, schema_ref: str) -> Iterator[Problem]:
-    path = list(err.absolute_path)
-    line, field, kind = line_of(data, path), _field(path), err.validator
-    if kind == "type":
-        expected = _TYPE_NAMES.get(err.validator_value, str(err.validator_value))
-        yield Problem.make("E013", file, line, field=field, expected=expected, got=type(err.instance).__name__)
-    elif kind in ("minItems", "maxItems"):
-        lo, hi = err.schema.get("minItems"), err.schema.get("maxItems")
-        bounds = f"{lo} to {hi} items" if lo is not None and hi is not None else (
-            f"at least {lo} items" if lo is not None else f"at most {hi} items")
-        yield Problem.make("E014", file, line, field=field, count=len(err.instance), bounds=bounds)
-    elif kind == "maxLength":
-        yield Problem.make("E015", file, line, field=field, length=len(err.instance), limit=err.validator_value)
-    elif kind == "minLength":
-        yield Problem.make("E018", file, line, field=field)
-    elif kind in ("enum", "const"):
-        allowed = err.validator_value if kind == "enum" else [err.validator_value]
-        yield Problem.make("E016", file, line, field=field, value=err.instance, allowed=", ".join(map(str, allowed)))
-    elif kind in ("minimum", "maximum"):
-        lo, hi = err.schema.get("minimum"), err.schema.get("maximum")
-        bounds = f"from {lo} to {hi}" if lo is not None and hi is not None else (
-            f"at least {lo}" if lo is not None else f"at most {hi}")
-        yield Problem.make("E019", file, line, field=field, value=err.instance, bounds=bounds)
-    elif kind == "pattern":
-        yield Problem.make("E017", file, line, field=field, value=err.instance, pattern=err.validator_value)
-    else:
-        yield Problem.make("E010", file, line, detail=f"{field}: {err.message}", schema=schema_ref)
+@_handles("type")
+def _type(err: ValidationError, at: _Where) -> Iterator[Problem]:
+    expected = _TYPE_NAMES.get(err.validator_value, str(err.validator_value))
+    yield at.problem("E013", err.absolute_path, field=_field(err.absolute_path), expected=expected,
+                     got=type(err.instance).__name__)
 
 
-# Registry instead of an if-chain per validator keyword; everything else goes through _simple.
-_HANDLERS: dict[str, Callable[..., Iterator[Problem]]] = {
-    "required": _required,
-    "additionalProperties": _additional,
-}
+@_handles("minItems", "maxItems")
+def _items(err: ValidationError, at: _Where) -> Iterator[Problem]:
+    bounds = _bounds(err.schema.get("minItems"), err.schema.get("maxItems"), "{lo} to {hi} items", " items")
+    yield at.problem("E014", err.absolute_path, field=_field(err.absolute_path), count=len(err.instance),
+                     bounds=bounds)
+
+
+@_handles("maxLength")
+def _too_long(err: ValidationError, at: _Where) -> Iterator[Problem]:
+    yield at.problem("E015", err.absolute_path, field=_field(err.absolute_path), length=len(err.instance),
+                     limit=err.validator_value)
+
+
+@_handles("enum", "const")
+def _not_allowed(err: ValidationError, at: _Where) -> Iterator[Problem]:
+    allowed = err.validator_value if err.validator == "enum" else [err.validator_value]
+    yield at.problem("E016", err.absolute_path, field=_field(err.absolute_path), value=err.instance,
+                     allowed=", ".join(map(str, allowed)))
+
+
+@_handles("pattern")
+def _pattern(err: ValidationError, at: _Where) -> Iterator[Problem]:
+    yield at.problem("E017", err.absolute_path, field=_field(err.absolute_path), value=err.instance,
+                     pattern=err.validator_value)
+
+
+@_handles("minLength")
+def _empty(err: ValidationError, at: _Where) -> Iterator[Problem]:
+    yield at.problem("E018", err.absolute_path, field=_field(err.absolute_path))
+
+
+@_handles("minimum", "maximum")
+def _out_of_range(err: ValidationError, at: _Where) -> Iterator[Problem]:
+    bounds = _bounds(err.schema.get("minimum"), err.schema.get("maximum"), "from {lo} to {hi}")
+    yield at.problem("E019", err.absolute_path, field=_field(err.absolute_path), value=err.instance,
+                     bounds=bounds)
+
+
+def _other(err: ValidationError, at: _Where) -> Iterator[Problem]:
+    yield at.problem("E010", err.absolute_path, detail=f"{_field(err.absolute_path)}: {err.message}",
+                     schema=at.schema_ref)
 
 
 def check(data: Any, schema_name: str, file: Path) -> list[Problem]:
     """All schema problems in `data` (loaded by yaml_source.load_yaml from `file`), sorted by line."""
     validator = load_schema(schema_name)
-    schema_ref = f"coach/content/schemas/{schema_name}.schema.json"
+    at = _Where(data, file, f"coach/content/schemas/{schema_name}.schema.json")
     problems: list[Problem] = []
     for err in validator.iter_errors(data):
-        handler = _HANDLERS.get(err.validator, _simple)
-        problems.extend(handler(err, data, file, schema_ref))
+        problems.extend(_HANDLERS.get(err.validator, _other)(err, at))
     return sorted(problems, key=lambda p: (p.line or 0, p.code))

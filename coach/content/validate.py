@@ -9,19 +9,20 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Optional, Sequence, Union
 
 from coach import skip_tensorflow
 from coach.content.drills import drill_files, drills_dir, load_drill
-from coach.content.playbook import load_playbook
+from coach.content.playbook import Playbook, load_playbook
 from coach.errors import ContentError, Problem
 
 
-def check_drills(paths: list, playbook) -> tuple:
-    """(number of valid drills, problems) for the given files and folders."""
-    files: list = []
-    problems: list = []
-    for path in paths:
-        path = Path(path)
+def _drill_files(paths: Sequence[Union[str, Path]]) -> tuple[list[Path], list[Problem]]:
+    """The drill files named or inside the named folders, and a problem for each name that has none."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for name in paths:
+        path = Path(name)
         if path.is_dir():
             found = drill_files(path)
             if not found:
@@ -31,6 +32,13 @@ def check_drills(paths: list, playbook) -> tuple:
             files.append(path)
         else:
             problems.append(Problem.make("E001", path, None, detail="no such file or folder"))
+    return files, problems
+
+
+def check_drills(paths: Sequence[Union[str, Path]],
+                 playbook: Optional[Playbook]) -> tuple[int, list[Problem]]:
+    """(number of valid drills, problems) for the given files and folders."""
+    files, problems = _drill_files(paths)
     valid = 0
     for path in files:
         drill, found = load_drill(path, playbook)
@@ -40,12 +48,13 @@ def check_drills(paths: list, playbook) -> tuple:
     return valid, problems
 
 
-def main(argv: list) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("paths", nargs="*", help="drill files or folders (default: the playbook and data/drills)")
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("paths", nargs="*",
+                        help="drill files or folders (default: the playbook and data/drills)")
     args = parser.parse_args(argv)
     skip_tensorflow()
-    problems: list = []
+    problems: list[Problem] = []
     playbook = None
     try:
         playbook = load_playbook()

@@ -16,18 +16,21 @@ class LineDict(dict):
     """A dict that knows the (1-based) line of itself and of each key."""
 
     line: int = 0
-    key_lines: dict
+    key_lines: dict[Any, int]
 
 
 class LineList(list):
     """A list that knows the line of itself and of each item."""
 
     line: int = 0
-    item_lines: list
+    item_lines: list[int]
 
 
 class _LineLoader(yaml.SafeLoader):
-    pass
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        # YAML keeps only the last of two equal keys; remembering them lets us report it.
+        self.duplicates: list[tuple[Any, int, int]] = []  # (key, first line, repeated line)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
@@ -64,7 +67,6 @@ def load_yaml(path: Union[str, Path]) -> tuple[Any, list[Problem]]:
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem.make("E001", path, None, detail=exc)]
     loader = _LineLoader(text)
-    loader.duplicates = []
     try:
         data = loader.get_single_data()
     except yaml.YAMLError as exc:
@@ -74,7 +76,8 @@ def load_yaml(path: Union[str, Path]) -> tuple[Any, list[Problem]]:
         return None, [Problem.make("E002", path, line, detail=detail)]
     finally:
         loader.dispose()
-    problems = [Problem.make("E003", path, line, key=key, first=first) for key, first, line in loader.duplicates]
+    problems = [Problem.make("E003", path, line, key=key, first=first)
+                for key, first, line in loader.duplicates]
     return data, problems
 
 

@@ -1,7 +1,7 @@
 """The customer in a role-play drill: trust, mood, the hidden truth, and how a drill ends.
 
-Pure functions over a JSON-able session dict, which lives in a Rasa slot: the tracker store keeps
-it, so a drill survives a restart of either server, and any action server replica can continue it.
+Functions over a DrillSession (coach.drill.session), which they change in place. How the customer
+reacts to a reply is an ordered table of rules (REACTIONS): the first that applies wins.
 Randomness (which phrasing the customer uses) is seeded per session and turn, so one session
 replays identically while two sessions read differently.
 """
@@ -11,25 +11,25 @@ import random
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 from coach.content.drills import Drill, Stage, Step
-from coach.i18n import EN, HANS, HANT, to_traditional
+from coach.drill.session import DrillSession, RepTurn, TranscriptLine
+from coach.i18n import EN, HANS, localize
 
-STATE_VERSION = 1
 TRUST_RANGE = (-10, 10)
 MOOD_ORDER = ("cools", "pushes", "opens")  # the strongest reaction in a turn wins
 
 
 @dataclass
 class TurnResult:
-    session: dict
+    session: DrillSession
     state: str  # which customer line set was used: reveal, pushes, agree, ...
     customer: str  # the customer's line (empty if the drill was already over)
-    moves: list
+    moves: list[str]
     next_step: Optional[Step]  # what the documented strategy would do next (None once over)
-    penalties: list = field(default_factory=list)  # [(move, penalty)] forbidden moves in this turn
-    ended: Optional[str] = None  # an OUTCOMES value once the drill is over
+    penalties: list[tuple[str, int]] = field(default_factory=list)  # forbidden moves in this turn
+    ended: Optional[str] = None  # an outcome once the drill is over
 
 
 def drill_lang(drill: Drill, lang: str) -> str:
@@ -40,129 +40,169 @@ def drill_lang(drill: Drill, lang: str) -> str:
     return EN if drill.languages[0] == "en" else HANS
 
 
-def say(text: dict, lang: str) -> str:
-    """A drill text in `lang` (zh-Hant is generated from zh)."""
-    if lang == EN:
-        return text.get("en") or text.get("zh", "")
-    if "zh" not in text:
-        return text.get("en", "")
-    return to_traditional(text["zh"]) if lang == HANT else text["zh"]
-
-
-def _pick(session: dict, stage: Stage, state: str, lang: str) -> str:
+def _pick(session: DrillSession, stage: Stage, state: str) -> str:
     options = stage.lines_for(state)
     if not options:
         return ""
-    rng = random.Random(f"{session['seed']}:{session['turn']}:{state}")
-    last = session.get("last_line")
-    choices = [o for o in options if say(o, lang) != last] or list(options)
-    line = say(rng.choice(choices), lang)
-    session["last_line"] = line
+    rng = random.Random(f"{session.seed}:{session.turn}:{state}")
+    choices = [o for o in options if localize(o, session.lang) != session.last_line] or list(options)
+    line = localize(rng.choice(choices), session.lang)
+    session.last_line = line
     return line
 
 
-def start(drill: Drill, lang: str, seed: Optional[int] = None, now: Optional[float] = None) -> tuple:
+def start(drill: Drill, lang: str, seed: Optional[int] = None,
+          now: Optional[float] = None) -> tuple[DrillSession, str]:
     """(session, opening line). `lang` is the rep's language when the drill starts."""
-    seed = seed if seed is not None else random.SystemRandom().randrange(1 << 30)
-    session = {
-        "v": STATE_VERSION,
-        "id": uuid.uuid4().hex,  # the result's key in the results store: one row per session
-        "drill": drill.id,
-        "version": drill.version,
-        "lang": drill_lang(drill, lang),
-        "seed": seed,
-        "stage": 0,
-        "turn": 0,
-        "trust": 0,
-        "mood": None,
-        "revealed": [False] * len(drill.stages),
-        "revealed_at": [None] * len(drill.stages),
-        "goal_at": None,
-        "stage_moves": [[] for _ in drill.stages],
-        "turns": [],
-        "transcript": [],
-        "ended": None,
-        "started_at": now if now is not None else time.time(),
-    }
-    opening = _pick(session, drill.stages[0], "opening", session["lang"])
-    session["transcript"].append({"turn": 0, "speaker": "customer", "text": opening})
+    session = DrillSession(
+        id=uuid.uuid4().hex,
+        drill_id=drill.id,
+        version=drill.version,
+        lang=drill_lang(drill, lang),
+        seed=seed if seed is not None else random.SystemRandom().randrange(1 << 30),
+        started_at=now if now is not None else time.time(),
+        revealed=[False] * len(drill.stages),
+        revealed_at=[None] * len(drill.stages),
+        stage_moves=[[] for _ in drill.stages],
+    )
+    opening = _pick(session, drill.stages[0], "opening")
+    session.transcript.append(TranscriptLine(0, "customer", opening))
     return session, opening
 
 
-def next_step(drill: Drill, session: dict) -> Optional[Step]:
+def next_step(drill: Drill, session: DrillSession) -> Optional[Step]:
     """The first step of the current stage's strategy not yet taken (the last one if all are)."""
-    stage = drill.stages[session["stage"]]
-    made = set(session["stage_moves"][session["stage"]])
+    stage = drill.stages[session.stage]
+    made = set(session.stage_moves[session.stage])
     return next((s for s in stage.strategy if s.move not in made), stage.strategy[-1])
 
 
-def _mood(drill: Drill, moves: list) -> Optional[str]:
+# --- how the customer reacts ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Turn:
+    """One rep reply as the rules see it, after trust and mood have moved."""
+
+    drill: Drill
+    session: DrillSession
+    moves: list[str]
+    mood: Optional[str]  # this reply's mood, None if it has none
+
+    @property
+    def stage(self) -> Stage:
+        return self.drill.stages[self.session.stage]
+
+
+@dataclass(frozen=True)
+class Reaction:
+    state: str  # the customer line set it uses
+    applies: Callable[[Turn], bool]
+    then: Callable[[Turn], Optional[str]] = lambda turn: None  # changes the session; returns an outcome
+
+
+def _mood_is(mood: str) -> Callable[[Turn], bool]:
+    return lambda turn: turn.mood == mood
+
+
+def _walks_away(turn: Turn) -> bool:
+    return "give_up" in turn.moves or turn.session.trust <= turn.drill.walk_away_at
+
+
+def _reveals(turn: Turn) -> bool:
+    stage, session = turn.stage, turn.session
+    return not session.revealed[session.stage] and session.trust >= stage.reveal_min_trust \
+        and any(m in turn.moves for m in stage.reveal_moves)
+
+
+def _reveal(turn: Turn) -> None:
+    session = turn.session
+    session.revealed[session.stage] = True
+    session.revealed_at[session.stage] = session.turn
+
+
+def _goal_reached(turn: Turn) -> bool:
+    stage, session = turn.stage, turn.session
+    if stage.needs_truth and not session.revealed[session.stage]:
+        return False
+    return session.trust >= stage.goal_min_trust and all(m in turn.moves for m in stage.goal_moves)
+
+
+def _agree(turn: Turn) -> Optional[str]:
+    """The last stage's goal ends the drill; an earlier one leads on to the next objection."""
+    session = turn.session
+    if session.stage + 1 == len(turn.drill.stages):
+        session.goal_at = session.turn
+        return "goal"
+    return None
+
+
+REACTIONS = (
+    Reaction("walk_away", _walks_away, lambda turn: "walked_away"),
+    Reaction("pushes", _mood_is("pushes")),
+    Reaction("cooler", _mood_is("cools")),
+    Reaction("reveal", _reveals, _reveal),
+    Reaction("agree", _goal_reached, _agree),
+    Reaction("warmer", _mood_is("opens")),
+    Reaction("neutral", lambda turn: True),
+)
+# Checked after the reaction: the last turn ends the drill whatever the customer felt.
+OUT_OF_TURNS = Reaction("out_of_turns", lambda turn: turn.session.turn >= turn.drill.max_turns,
+                        lambda turn: "out_of_turns")
+
+
+def _mood(drill: Drill, moves: list[str]) -> Optional[str]:
     moods = {drill.moves[m].effect.mood for m in moves if m in drill.moves}
     return next((m for m in MOOD_ORDER if m in moods), None)
 
 
-def _goal_reached(stage: Stage, session: dict, moves: list, index: int) -> bool:
-    if stage.needs_truth and not session["revealed"][index]:
-        return False
-    return session["trust"] >= stage.goal_min_trust and all(m in moves for m in stage.goal_moves)
-
-
-def step(drill: Drill, session: dict, text: str, moves: list) -> TurnResult:
-    """One rep reply: update trust and mood, pick the customer's answer, decide whether it's over."""
-    if session.get("ended"):
-        return TurnResult(session, "over", "", moves, None, ended=session["ended"])
-    session["turn"] += 1
-    turn, index, lang = session["turn"], session["stage"], session["lang"]
-    stage = drill.stages[index]
-    moves = [m for m in dict.fromkeys(moves) if m in drill.moves]
-    suggested = next_step(drill, session)
-    stage_moves = session["stage_moves"][index]
-    stage_moves.extend(m for m in moves if m not in stage_moves)
-    delta = sum(drill.moves[m].effect.trust for m in moves)
+def _take_reply(drill: Drill, session: DrillSession, moves: list[str]) -> Turn:
+    """Count the turn and the moves made; move trust and mood."""
+    session.turn += 1
+    made = session.stage_moves[session.stage]
+    made.extend(m for m in moves if m not in made)
     lo, hi = TRUST_RANGE
-    session["trust"] = max(lo, min(hi, session["trust"] + delta))
+    session.trust = max(lo, min(hi, session.trust + sum(drill.moves[m].effect.trust for m in moves)))
     mood = _mood(drill, moves)
-    session["mood"] = mood or session["mood"]
-    penalties = [(m, p) for m, p in drill.forbidden if m in moves]
+    session.mood = mood or session.mood
+    return Turn(drill, session, moves, mood)
 
-    ended: Optional[str] = None
-    if "give_up" in moves or session["trust"] <= drill.walk_away_at:
-        state, ended = "walk_away", "walked_away"
-    elif mood == "pushes":
-        state = "pushes"
-    elif mood == "cools":
-        state = "cooler"
-    elif not session["revealed"][index] and session["trust"] >= stage.reveal_min_trust \
-            and any(m in moves for m in stage.reveal_moves):
-        state = "reveal"
-        session["revealed"][index] = True
-        session["revealed_at"][index] = turn
-    elif _goal_reached(stage, session, moves, index):
-        state = "agree"
-        if index + 1 == len(drill.stages):
-            ended, session["goal_at"] = "goal", turn
-    else:
-        state = "warmer" if mood == "opens" else "neutral"
 
-    customer = _pick(session, stage, state, lang)
+def _react(turn: Turn) -> tuple[str, str, Optional[str]]:
+    """(state, the customer's line, outcome or None) for this turn."""
+    stage = turn.stage
+    reaction = next(r for r in REACTIONS if r.applies(turn))
+    ended = reaction.then(turn)
+    state, customer = reaction.state, _pick(turn.session, stage, reaction.state)
     if state == "agree" and not ended:  # chained drill: the next objection comes straight after
-        session["stage"] = index + 1
-        customer = f"{customer} {_pick(session, drill.stages[index + 1], 'opening', lang)}".strip()
-    if ended is None and turn >= drill.max_turns:
-        state, ended = "out_of_turns", "out_of_turns"
-        customer = _pick(session, stage, "out_of_turns", lang) or customer
-    session["ended"] = ended
-    session["turns"].append({"turn": turn, "stage": index, "rep": text, "moves": moves, "state": state,
-                             "suggested": suggested.move if suggested else None, "trust": session["trust"]})
-    session["transcript"].append({"turn": turn, "speaker": "rep", "text": text})
+        turn.session.stage += 1
+        customer = f"{customer} {_pick(turn.session, turn.stage, 'opening')}".strip()
+    if ended is None and OUT_OF_TURNS.applies(turn):
+        state, ended = OUT_OF_TURNS.state, OUT_OF_TURNS.then(turn)
+        customer = _pick(turn.session, stage, state) or customer
+    return state, customer, ended
+
+
+def step(drill: Drill, session: DrillSession, text: str, moves: list[str]) -> TurnResult:
+    """One rep reply: update trust and mood, pick the customer's answer, decide whether it's over."""
+    if session.ended:
+        return TurnResult(session, "over", "", moves, None, ended=session.ended)
+    moves = [m for m in dict.fromkeys(moves) if m in drill.moves]
+    suggested, index = next_step(drill, session), session.stage
+    turn = _take_reply(drill, session, moves)
+    state, customer, ended = _react(turn)
+    session.ended = ended
+    session.turns.append(RepTurn(session.turn, index, text, moves, state,
+                                 suggested.move if suggested else None, session.trust))
+    session.transcript.append(TranscriptLine(session.turn, "rep", text))
     if customer:
-        session["transcript"].append({"turn": turn, "speaker": "customer", "text": customer})
+        session.transcript.append(TranscriptLine(session.turn, "customer", customer))
+    penalties = [(m, p) for m, p in drill.forbidden if m in moves]
     advice = None if ended else next_step(drill, session)
     return TurnResult(session, state, customer, moves, advice, penalties, ended)
 
 
-def stop(session: dict) -> dict:
+def stop(session: DrillSession) -> DrillSession:
     """The rep stopped the drill; a drill that already ended keeps its outcome."""
-    if not session.get("ended"):
-        session["ended"] = "stopped"
+    if not session.ended:
+        session.ended = "stopped"
     return session

@@ -6,11 +6,12 @@ picks the next suggestion.
 from __future__ import annotations
 
 import random
-from typing import Optional
+from typing import Optional, Sequence
 
 from coach.content.drills import Drill
 from coach.content.playbook import OBJECTION_INTENTS, Playbook
 from coach.i18n import normalize_text
+from coach.results.store import ProgressRow
 
 # Words asking for a level; checked on the normalised (Simplified, lower-case) text.
 _LEVELS = (
@@ -20,7 +21,7 @@ _LEVELS = (
 )
 
 
-def objections_named(text: str, playbook: Playbook) -> list:
+def objections_named(text: str, playbook: Playbook) -> list[str]:
     """Objection intents the text names, in the order they appear in it."""
     lowered = normalize_text(text).lower()
     found = []
@@ -36,12 +37,13 @@ def level_named(text: str) -> Optional[int]:
     return next((level for level, words in _LEVELS if any(w in lowered for w in words)), None)
 
 
-def pick(text: str, drills: list, playbook: Playbook, rng: Optional[random.Random] = None) -> tuple:
+def pick(text: str, drills: Sequence[Drill], playbook: Playbook,
+         rng: Optional[random.Random] = None) -> tuple[Optional[Drill], list[str]]:
     """(drill or None, objections named). None with objections named = no drill for them yet."""
     rng = rng or random.Random()
     named = objections_named(text, playbook)
     level = level_named(text)
-    pool = drills
+    pool = list(drills)
     if named:
         # Prefer a drill that chains every objection named; else one that opens with the first.
         pool = [d for d in drills if set(named) <= set(d.objections)] or \
@@ -56,17 +58,20 @@ def pick(text: str, drills: list, playbook: Playbook, rng: Optional[random.Rando
     return (rng.choice(pool) if pool else None), named
 
 
-def suggest(rows: list, drills: list, exclude: Optional[str] = None) -> Optional[Drill]:
+def suggest(rows: Sequence[ProgressRow], drills: Sequence[Drill],
+            exclude: Optional[str] = None) -> Optional[Drill]:
     """The next drill for the weakest objection: never tried first, then the lowest best score.
 
-    `rows` are the rep's ProgressRows. Within the objection, each pass moves one level harder.
+    `rows` are the rep's own results. Within the objection, each pass moves one level harder.
     """
     by_objection = {r.objection: r for r in rows}
     order = {intent: i for i, intent in enumerate(OBJECTION_INTENTS)}
     candidates = sorted({d.objections[0] for d in drills},
-                        key=lambda o: (by_objection[o].best_score if o in by_objection else -1, order.get(o, 99)))
+                        key=lambda o: (by_objection[o].best_score if o in by_objection else -1,
+                                       order.get(o, 99)))
     for objection in candidates:
-        options = sorted((d for d in drills if d.objections[0] == objection), key=lambda d: (d.difficulty, d.id))
+        options = sorted((d for d in drills if d.objections[0] == objection),
+                         key=lambda d: (d.difficulty, d.id))
         passed = by_objection[objection].passed if objection in by_objection else 0
         choice = options[min(passed, len(options) - 1)]
         if choice.id != exclude or len(candidates) == 1:

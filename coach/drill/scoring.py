@@ -2,20 +2,23 @@
 
 score = sum of the weights of required items achieved (weights add up to 100)
         - the penalty of each forbidden move used (once per move, however often), clamped to 0..100.
+When each kind of item counts as achieved is coach.drill.rubric's business.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Optional
 
-from coach.content.drills import Drill, RubricItem
+from coach.content.drills import Drill
+from coach.drill import rubric
+from coach.drill.session import DrillSession
 
 
 @dataclass(frozen=True)
 class Mark:
     """One rubric line in the scorecard, tied to the turn it happened (or should have)."""
 
-    kind: str  # "move" | "uncover_truth" | "reach_goal" | "forbidden"
+    kind: str  # a coach.drill.rubric kind: "move", "uncover_truth", "reach_goal" or "forbidden"
     move: Optional[str]
     points: int  # weight earned, or a negative penalty
     turn: Optional[int]
@@ -29,47 +32,39 @@ class Scorecard:
     pass_mark: int
     outcome: str
     truth_uncovered: bool
-    strengths: list = field(default_factory=list)  # [Mark]
-    gaps: list = field(default_factory=list)  # [Mark]: required items missed, forbidden moves used
-    moves: list = field(default_factory=list)  # per turn
+    strengths: list[Mark] = field(default_factory=list)
+    gaps: list[Mark] = field(default_factory=list)  # required items missed, forbidden moves used
+    moves: list[list[str]] = field(default_factory=list)  # per turn
 
 
-def _first_turn(session: dict, move: str) -> Optional[int]:
-    return next((t["turn"] for t in session["turns"] if move in t["moves"]), None)
-
-
-def _when_due(session: dict, move: Optional[str]) -> Optional[int]:
+def _when_due(session: DrillSession, move: Optional[str]) -> Optional[int]:
     """The turn at which the coach first suggested this move; else the last turn."""
-    due = next((t["turn"] for t in session["turns"] if move and t.get("suggested") == move), None)
-    if due is None and session["turns"]:
-        due = session["turns"][-1]["turn"]
+    due = next((t.turn for t in session.turns if move and t.suggested == move), None)
+    if due is None and session.turns:
+        due = session.turns[-1].turn
     return due
 
 
-def _achieved(item: RubricItem, session: dict) -> Optional[int]:
-    if item.kind == "move":
-        return _first_turn(session, item.move)
-    if item.kind == "uncover_truth":
-        return max(session["revealed_at"]) if all(session["revealed"]) else None
-    return session.get("goal_at")
-
-
-def score(drill: Drill, session: dict) -> Scorecard:
+def _marks(drill: Drill, session: DrillSession) -> tuple[list[Mark], list[Mark]]:
+    """(strengths, gaps), each in the order of the rubric."""
     strengths, gaps = [], []
-    total = 0
     for item in drill.required:
-        turn = _achieved(item, session)
+        turn = rubric.kind(item.kind).happened(item.move, session)
         if turn is not None:
-            total += item.weight
             strengths.append(Mark(item.kind, item.move, item.weight, turn))
         else:
             gaps.append(Mark(item.kind, item.move, 0, _when_due(session, item.move)))
+    forbidden = rubric.kind(rubric.FORBIDDEN)
     for move, penalty in drill.forbidden:
-        used = [t["turn"] for t in session["turns"] if move in t["moves"]]
-        if used:
-            total -= penalty
-            gaps.append(Mark("forbidden", move, -penalty, used[0]))
-    final = max(0, min(100, total))
+        turn = forbidden.happened(move, session)
+        if turn is not None:
+            gaps.append(Mark(rubric.FORBIDDEN, move, -penalty, turn))
+    return strengths, gaps
+
+
+def score(drill: Drill, session: DrillSession) -> Scorecard:
+    strengths, gaps = _marks(drill, session)
+    final = max(0, min(100, sum(m.points for m in strengths + gaps)))
     gaps.sort(key=lambda m: (m.turn or 0))
     strengths.sort(key=lambda m: m.turn or 0)
     return Scorecard(
@@ -77,9 +72,9 @@ def score(drill: Drill, session: dict) -> Scorecard:
         score=final,
         passed=final >= drill.pass_mark,
         pass_mark=drill.pass_mark,
-        outcome=session.get("ended") or "stopped",
-        truth_uncovered=all(session["revealed"]),
+        outcome=session.ended or "stopped",
+        truth_uncovered=session.truth_uncovered,
         strengths=strengths,
         gaps=gaps,
-        moves=[t["moves"] for t in session["turns"]],
+        moves=session.moves_per_turn(),
     )

@@ -6,15 +6,27 @@ so content is written once in zh and en.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
-import opencc
 import yaml
 
-HANS, HANT, EN = "zh-Hans", "zh-Hant", "en"
+from coach.i18n.script import (
+    normalize_text,
+    only_simplified,
+    only_traditional,
+    to_simplified,
+    to_traditional,
+)
+from coach.i18n.text import EN, HANS, HANT, Text, list_join, localize, quote
+
+__all__ = [
+    "DEFAULT", "EN", "HANS", "HANT", "LANGUAGES", "LANGUAGE_NAMES", "Text", "detect", "list_join",
+    "localize", "normalize_text", "quote", "reply_language", "requested", "script", "to_simplified",
+    "to_traditional", "ui",
+]
+
 LANGUAGES = (HANS, HANT, EN)
 DEFAULT = HANS
 LANGUAGE_NAMES = {HANS: "简体中文", HANT: "繁體中文", EN: "English"}
@@ -22,8 +34,6 @@ LANGUAGE_NAMES = {HANS: "简体中文", HANT: "繁體中文", EN: "English"}
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _DETECT_CHARS = 400  # the start of a message tells its language; a 20,000-character paste needn't be scanned
-_T2S = opencc.OpenCC("t2s")
-_S2T = opencc.OpenCC("s2t")
 
 # Explicit language requests; checked in order, so "繁体中文" matches Traditional before "中文".
 _REQUESTS = (
@@ -32,21 +42,6 @@ _REQUESTS = (
     (EN, ("英文", "英语", "英語", "english")),
     (HANS, ("中文", "汉语", "漢語", "普通话", "普通話", "chinese")),
 )
-
-
-def to_simplified(text: str) -> str:
-    """Traditional -> Simplified Chinese; other characters pass through unchanged."""
-    return _T2S.convert(text)
-
-
-@lru_cache(maxsize=4096)
-def to_traditional(text: str) -> str:
-    return _S2T.convert(text)
-
-
-def normalize_text(text: str) -> str:
-    """What the NLU sees: NFKC (full-width letters/digits to ASCII) then Simplified script."""
-    return to_simplified(unicodedata.normalize("NFKC", text))
 
 
 def detect(text: str) -> Optional[str]:
@@ -63,9 +58,8 @@ def detect(text: str) -> Optional[str]:
         return EN if latin_words >= 2 else None
     if latin_words > len(han):
         return EN
-    # A character that OpenCC changes going t2s only exists in Traditional, and vice versa.
-    traditional = sum(1 for ch in han if _T2S.convert(ch) != ch)
-    simplified = sum(1 for ch in han if _S2T.convert(ch) != ch)
+    traditional = sum(1 for ch in han if only_traditional(ch))
+    simplified = sum(1 for ch in han if only_simplified(ch))
     if traditional > simplified:
         return HANT
     if simplified > traditional:
@@ -103,15 +97,8 @@ def reply_language(text: str, pinned: Optional[str], previous: Optional[str]) ->
     return EN if _LATIN_WORD.search(text or "") and not text.startswith("/") else DEFAULT
 
 
-def localize(text: dict, lang: str) -> str:
-    """Pick the language from a {'zh': ..., 'en': ...} mapping."""
-    if lang == EN:
-        return text["en"]
-    return to_traditional(text["zh"]) if lang == HANT else text["zh"]
-
-
 @lru_cache(maxsize=1)
-def _catalogue() -> dict:
+def _catalogue() -> dict[str, Any]:
     with (Path(__file__).parent / "ui.yml").open(encoding="utf-8") as fh:
         return yaml.safe_load(fh)
 

@@ -12,7 +12,7 @@ import re
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import jieba
 import yaml
@@ -33,7 +33,7 @@ _lock = threading.Lock()
 class MoveMatcher:
     """Compiled matchers for a set of moves (name -> KeyMove with phrases and patterns)."""
 
-    def __init__(self, moves: dict) -> None:
+    def __init__(self, moves: Mapping[str, KeyMove]) -> None:
         nlp = zh_nlp()
         self.names = tuple(moves)
         self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -49,7 +49,7 @@ class MoveMatcher:
                 if key.patterns:
                     self._tokens.add(key.name, [list(p) for p in key.patterns])
 
-    def find(self, text: str) -> list:
+    def find(self, text: str) -> list[str]:
         """Key move names present in `text`, in the drill's order."""
         if not self.names or not text.strip():
             return []
@@ -61,7 +61,7 @@ class MoveMatcher:
         return [name for name in self.names if name in hits]
 
 
-_compiled: dict = {}  # (drill id, file version) -> MoveMatcher
+_compiled: dict[tuple[str, str], MoveMatcher] = {}  # (drill id, file version) -> its matcher
 
 
 def matcher_for(drill: Drill) -> MoveMatcher:
@@ -75,13 +75,14 @@ def matcher_for(drill: Drill) -> MoveMatcher:
     return matcher
 
 
-def load_generic_patterns(path: Path = GENERIC_PATTERNS) -> dict:
+def load_generic_patterns(path: Path = GENERIC_PATTERNS) -> dict[str, KeyMove]:
     """name -> KeyMove for the generic moves' cue phrases; a name that is not a generic move is an error."""
     with Path(path).open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
     unknown = set(data["moves"]) - set(generic_names())
     if unknown:
-        raise ValueError(f"{path}: {sorted(unknown)} are not generic moves; allowed: {', '.join(generic_names())}")
+        raise ValueError(f"{path}: {sorted(unknown)} are not generic moves; "
+                         f"allowed: {', '.join(generic_names())}")
     return {name: KeyMove(name, {}, {}, tuple(spec.get("phrases", [])), tuple(spec.get("patterns", [])))
             for name, spec in data["moves"].items()}
 
@@ -99,7 +100,7 @@ def prepare_all(drills: Iterable[Drill]) -> None:
         matcher_for(drill)
 
 
-def detect_moves(drill: Drill, text: str, nlu_moves: Iterable[str]) -> list:
+def detect_moves(drill: Drill, text: str, nlu_moves: Iterable[str]) -> list[str]:
     """All moves in a rep reply: the NLU's (Rasa), the generic cue phrases, this drill's key moves."""
     found = [m for m in nlu_moves if m in drill.moves]
     for matcher in (generic_matcher(), matcher_for(drill)):

@@ -20,7 +20,7 @@ def build(target: Path) -> Path:
     return target
 
 
-def main(argv: list) -> int:
+def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: python -m coach.nlp.build_spacy OUTPUT_DIR", file=sys.stderr)
         return 2

@@ -1,7 +1,7 @@
 """The NLU's tokenisation, outside Rasa: normalise, then spaCy zh with jieba and the sales lexicon.
 
 The move classifier tokenises its own training file and the drill matchers tokenise rep replies
-with this, so both see exactly the tokens SpacyTokenizer gives DIET (tests/test_moves.py checks).
+with this, so both see exactly the tokens SpacyTokenizer gives DIET (tests/unit/moves/test_moves.py checks).
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from coach.settings import PROJECT_ROOT
 
 SPACY_MODEL = PROJECT_ROOT / "build" / "spacy_zh"
 LEXICON = PROJECT_ROOT / "data" / "lexicon" / "sales_terms.txt"
-_loaded: set = set()
+_loaded: set[str] = set()  # contents of the dictionaries already in jieba
 
 
 def load_user_dictionary(path: Path) -> None:
@@ -51,7 +51,7 @@ def doc(text: str) -> Doc:
     return zh_nlp()(normalize_text(text))
 
 
-def tokenize(text: str) -> list:
+def tokenize(text: str) -> list[str]:
     """Token texts without whitespace tokens, as SpacyTokenizer produces them.
 
     Lower-cased first, as SpacyNLP does by default (case_sensitive: false).

@@ -2,56 +2,58 @@
 
   python -m coach.nlu.evaluate check results/nlu            # exit 1 below the bar
   python -m coach.nlu.evaluate markdown results/nlu docs/nlu_report.md
-  python -m coach.nlu.evaluate compare docs/nlu.md "shipped=results/compare/shipped" ...   # scripts/compare_pipelines.sh
+  python -m coach.nlu.evaluate compare docs/nlu.md "shipped=results/compare/shipped" ...
+                                                    # (scripts/compare_pipelines.sh)
 """
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
-import platform
-import subprocess
 import sys
 from pathlib import Path
-from typing import Optional, Union
+from typing import Any, Optional, Union
 
 import yaml
 
 from coach import i18n
 from coach.content.playbook import OBJECTION_INTENTS
+from coach.moves.evaluate import SCRIPTS, header
 from coach.settings import PROJECT_ROOT
 
+Report = dict[str, Any]  # rasa's intent_report.json: intent -> figures, plus "accuracy" and averages
+
 HELDOUT = PROJECT_ROOT / "tests" / "nlu" / "heldout.yml"
-MIN_MACRO_F1 = 0.95  # over the nine objections (issue #2)
+MIN_MACRO_F1 = 0.95  # the quality bar, over the nine objections
 MIN_INTENT_F1 = 0.90  # for every objection
 
 
-def read_examples(path: Union[str, Path]) -> list:
-    """Every `- example` line of every intent block, in file order."""
+def read_examples(path: Union[str, Path]) -> list[tuple[str, str]]:
+    """(intent, example) for every `- example` line of every intent block, in file order."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     return [(block["intent"], line[2:].strip())
             for block in data.get("nlu", []) if "intent" in block
             for line in block["examples"].splitlines() if line.startswith("- ")]
 
 
-def load(results_dir: Path) -> dict:
+def load(results_dir: Path) -> Report:
     path = Path(results_dir) / "intent_report.json"
     if not path.is_file():
-        raise SystemExit(f"error: {path} not found; run `rasa test nlu --nlu tests/nlu/heldout.yml --out {results_dir}` first")
+        raise SystemExit(f"error: {path} not found; "
+                         f"run `rasa test nlu --nlu tests/nlu/heldout.yml --out {results_dir}` first")
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def objection_scores(report: dict) -> dict:
+def objection_scores(report: Report) -> dict[str, float]:
     """F1 per objection intent; an intent absent from the report (never predicted, no support) scores 0."""
     return {i: float(report.get(i, {}).get("f1-score", 0.0)) for i in OBJECTION_INTENTS}
 
 
-def macro_f1(report: dict) -> float:
+def macro_f1(report: Report) -> float:
     scores = objection_scores(report)
     return sum(scores.values()) / len(scores)
 
 
-def failures(report: dict, min_macro: float = MIN_MACRO_F1, min_each: float = MIN_INTENT_F1) -> list:
+def failures(report: Report, min_macro: float = MIN_MACRO_F1, min_each: float = MIN_INTENT_F1) -> list[str]:
     """Human-readable reasons the report misses the bar; empty when it passes."""
     out = []
     macro = macro_f1(report)
@@ -63,26 +65,39 @@ def failures(report: dict, min_macro: float = MIN_MACRO_F1, min_each: float = MI
     return out
 
 
-def table(report: dict) -> str:
+def _most_confused(figures: dict[str, Any]) -> str:
+    """The two intents this one was most often mistaken for, with counts."""
+    confused = sorted(figures.get("confused_with", {}).items(), key=lambda kv: -kv[1])[:2]
+    return ", ".join(f"{k} ({v})" for k, v in confused) or "-"
+
+
+def table(report: Report) -> str:
     intents = [i for i in report if isinstance(report[i], dict) and "f1-score" in report[i]
                and i not in ("macro avg", "weighted avg", "micro avg")]
-    ordered = [i for i in OBJECTION_INTENTS if i in intents] + sorted(i for i in intents if i not in OBJECTION_INTENTS)
-    rows = ["| intent | precision | recall | F1 | support | most confused with |", "|---|---|---|---|---|---|"]
+    ordered = ([i for i in OBJECTION_INTENTS if i in intents]
+               + sorted(i for i in intents if i not in OBJECTION_INTENTS))
+    rows = ["| intent | precision | recall | F1 | support | most confused with |",
+            "|---|---|---|---|---|---|"]
     for i in ordered:
         r = report[i]
-        confused = ", ".join(f"{k} ({v})" for k, v in sorted(r.get("confused_with", {}).items(), key=lambda kv: -kv[1])[:2])
-        rows.append(f"| {i} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1-score']:.3f} | {r['support']} | {confused or '-'} |")
+        rows.append(f"| {i} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1-score']:.3f} "
+                    f"| {r['support']} | {_most_confused(r)} |")
     return "\n".join(rows)
 
 
-def summary(report: dict) -> str:
+def _worst(scores: dict[str, float]) -> str:
+    """The weakest objection (the first one, on a tie)."""
+    return min(scores, key=lambda intent: scores[intent])
+
+
+def summary(report: Report) -> str:
     scores = objection_scores(report)
-    worst = min(scores, key=scores.get)
+    worst = _worst(scores)
     return (f"macro-F1 (nine objections): {macro_f1(report):.3f}; worst: {worst} {scores[worst]:.3f}; "
             f"accuracy (all intents): {report.get('accuracy', 0):.3f}")
 
 
-def _originals(heldout: Path) -> dict:
+def _originals(heldout: Path) -> dict[str, str]:
     """Normalised text -> text as written: rasa reports the text after ScriptNormalizer ran."""
     return {i18n.normalize_text(text): text for _, text in read_examples(heldout)}
 
@@ -90,7 +105,7 @@ def _originals(heldout: Path) -> dict:
 def by_script(results_dir: Path, heldout: Path = HELDOUT) -> str:
     """Objection accuracy per script, from rasa's per-example files (needs `rasa test nlu --successes`)."""
     originals = _originals(heldout)
-    rows: dict = {}
+    rows: dict[str, tuple[int, int]] = {}  # script -> (correct, total)
     for name in ("intent_successes.json", "intent_errors.json"):
         path = Path(results_dir) / name
         if not path.is_file():
@@ -100,27 +115,13 @@ def by_script(results_dir: Path, heldout: Path = HELDOUT) -> str:
                 continue
             script = i18n.script(originals.get(item["text"], item["text"]))
             ok, total = rows.get(script, (0, 0))
-            rows[script] = (ok + (item["intent_prediction"]["name"] == item["intent"]), total + 1)
+            rows[script] = (ok + int(item["intent_prediction"]["name"] == item["intent"]), total + 1)
     out = ["| script | objection utterances | correct | accuracy |", "|---|---|---|---|"]
-    for script in ("zh-Hans", "zh-Hant", "en", "mixed"):
+    for script in SCRIPTS:
         ok, total = rows.get(script, (0, 0))
         if total:
             out.append(f"| {script} | {total} | {ok} | {ok / total:.3f} |")
     return "\n".join(out)
-
-
-def _commit() -> str:
-    try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
-def header(title: str) -> list:
-    return [f"# {title}", "",
-            f"Generated {datetime.date.today().isoformat()} at commit {_commit()} on {platform.machine()} "
-            f"({platform.python_implementation()} {platform.python_version()}). Regenerate with the command below; "
-            "do not edit by hand.", ""]
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -138,15 +139,29 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_markdown(args: argparse.Namespace) -> int:
     report = load(args.results)
     lines = header("NLU per-intent report (held-out set)") + [
-        "Command: `make nlu-report` (trains if needed, then `rasa test nlu --nlu tests/nlu/heldout.yml`).", "",
-        f"**{summary(report)}**", "", f"Bar enforced by `make test`: macro-F1 >= {MIN_MACRO_F1}, each objection >= {MIN_INTENT_F1}.",
-        "", table(report), ""]
+        "Command: `make nlu-report` (trains if needed, then `rasa test nlu --nlu tests/nlu/heldout.yml`).",
+        "",
+        f"**{summary(report)}**", "",
+        f"Bar enforced by `make test`: macro-F1 >= {MIN_MACRO_F1}, each objection >= {MIN_INTENT_F1}.", "",
+        table(report), ""]
     scripts = by_script(args.results)
     if scripts:
-        lines += ["Objection accuracy by the script the rep wrote in (mixed = Chinese with English words):", "", scripts, ""]
+        lines += ["Objection accuracy by the script the rep wrote in (mixed = Chinese with English words):",
+                  "", scripts, ""]
     Path(args.out).write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {args.out}")
     return 0
+
+
+COMPARE_INTRO = (
+    "Command: `make compare-pipelines` (scripts/compare_pipelines.sh). Every pipeline is trained on "
+    "`data/nlu` with the same seed and evaluated on `tests/nlu/heldout.yml`. "
+    "`config.yml` (shipped): SpacyNLP + SpacyTokenizer over a blank zh pipeline with the jieba segmenter, "
+    "DIET without transformer layers. `configs/jieba_tokenizer.yml`: the same with JiebaTokenizer "
+    "(whitespace tokens removed) instead of spaCy. `configs/diet_transformer.yml`: the shipped pipeline "
+    "with DIET's default 2 transformer layers. Training time is wall-clock `rasa train nlu` on this machine "
+    "(2 cores), including start-up. The shipped row can differ slightly from docs/nlu_report.md, which "
+    "evaluates the model `make train` builds with `rasa train` (the same NLU data plus the dialogue data).")
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -156,21 +171,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
         name, _, folder = spec.partition("=")
         report = load(Path(folder))
         scores = objection_scores(report)
-        worst = min(scores, key=scores.get)
+        worst = _worst(scores)
         seconds = Path(folder) / "train_seconds.txt"
         took = f"{seconds.read_text().strip()} s" if seconds.is_file() else "-"
         rows.append(f"| {name} | {macro_f1(report):.3f} | {worst} {scores[worst]:.3f} | "
                     f"{report.get('accuracy', 0):.3f} | {took} |")
-    lines = header("NLU pipeline comparison on the held-out set") + [
-        "Command: `make compare-pipelines` (scripts/compare_pipelines.sh). Every pipeline is trained on "
-        "`data/nlu` with the same seed and evaluated on `tests/nlu/heldout.yml`. "
-        "`config.yml` (shipped): SpacyNLP + SpacyTokenizer over a blank zh pipeline with the jieba segmenter, "
-        "DIET without transformer layers. `configs/jieba_tokenizer.yml`: the same with JiebaTokenizer "
-        "(whitespace tokens removed) instead of spaCy. `configs/diet_transformer.yml`: the shipped pipeline "
-        "with DIET's default 2 transformer layers. Training time is wall-clock `rasa train nlu` on this machine "
-        "(2 cores), including start-up. The shipped row can differ slightly from docs/nlu_report.md, which "
-        "evaluates the model `make train` builds with `rasa train` (the same NLU data plus the dialogue data).", "",
-        *rows, ""]
+    lines = header("NLU pipeline comparison on the held-out set") + [COMPARE_INTRO, "", *rows, ""]
     if args.note:
         lines += [args.note, ""]
     Path(args.out).write_text("\n".join(lines), encoding="utf-8")
@@ -179,7 +185,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Optional[list] = None) -> int:
+def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description="NLU evaluation reports")
     sub = parser.add_subparsers(dest="cmd", required=True)
     check = sub.add_parser("check")

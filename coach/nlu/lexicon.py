@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import shutil
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -29,10 +29,10 @@ class SalesLexicon(GraphComponent):
     """Config: `dictionary: path/to/user_dict.txt` (jieba format: word [freq] [tag] per line)."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"dictionary": None}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  dictionary: Optional[Path]) -> None:
         self._config = config
         self._storage = model_storage
@@ -41,8 +41,8 @@ class SalesLexicon(GraphComponent):
             load_user_dictionary(dictionary)
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SalesLexicon":
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> SalesLexicon:
         path = config.get("dictionary")
         if path and not Path(path).is_file():
             raise FileNotFoundError(f"SalesLexicon: dictionary '{path}' (config.yml) does not exist; "
@@ -50,8 +50,8 @@ class SalesLexicon(GraphComponent):
         return cls(config, model_storage, resource, Path(path) if path else None)
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "SalesLexicon":
+    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> SalesLexicon:
         try:
             with model_storage.read_from(resource) as directory:
                 stored = Path(directory) / DICT_NAME
@@ -70,5 +70,5 @@ class SalesLexicon(GraphComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         return messages

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import pickle
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -33,10 +33,10 @@ class MoveClassifier(GraphComponent):
     """Config: `training_file` (labelled replies), `threshold` (default 0.5)."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"training_file": "data/moves/train.yml", "threshold": 0.5}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  model: Optional[MoveModel] = None) -> None:
         self._config = config
         self._storage = model_storage
@@ -44,13 +44,13 @@ class MoveClassifier(GraphComponent):
         self._model = model
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "MoveClassifier":
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> MoveClassifier:
         return cls(config, model_storage, resource)
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "MoveClassifier":
+    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> MoveClassifier:
         try:
             with model_storage.read_from(resource) as directory:
                 model = pickle.loads((Path(directory) / _MODEL_FILE).read_bytes())
@@ -75,14 +75,15 @@ class MoveClassifier(GraphComponent):
         logger.info("MoveClassifier: trained on %d replies from %s", len(replies), path)
         return self._resource
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         if self._model is None:
             return messages
         for message in messages:
             text = message.get(TEXT) or ""
             tokens = [t.text for t in message.get(TOKENS_NAMES[TEXT]) or []]
             scores = self._model.scores([tokens], [text])[0]
-            found = sorted((m for m, p in scores.items() if p >= self._model.threshold), key=lambda m: -scores[m])
+            found = sorted((m for m, p in scores.items() if p >= self._model.threshold),
+                           key=lambda m: -scores[m])
             message.set(MOVES, found, add_to_output=True)
             message.set(MOVE_SCORES, {m: round(p, 3) for m, p in scores.items()}, add_to_output=True)
         return messages

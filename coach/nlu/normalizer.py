@@ -5,7 +5,7 @@ so that replies can still use the script the rep wrote in.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -25,8 +25,8 @@ class ScriptNormalizer(GraphComponent):
     """Rewrites the TEXT attribute to NFKC + Simplified Chinese; must come first in the pipeline."""
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "ScriptNormalizer":
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> ScriptNormalizer:
         return cls()
 
     @staticmethod
@@ -44,7 +44,7 @@ class ScriptNormalizer(GraphComponent):
             self._normalize(message)
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             self._normalize(message)
         return messages

@@ -1,8 +1,8 @@
 """Drill progress per rep and objection, from the results store.
 
-  python -m coach.results.report                      # the action server's store (COACH_RESULTS_DB or .state/results.db)
+  python -m coach.results.report      # the action server's store (COACH_RESULTS_DB or .state/results.db)
   python -m coach.results.report --db PATH --rep REP_ID --csv progress.csv
-  python -m coach.results.report --db postgresql://user:password@host:5432/results   # a shared PostgreSQL store
+  python -m coach.results.report --db postgresql://user:password@host:5432/results   # a shared store
 """
 from __future__ import annotations
 
@@ -12,11 +12,14 @@ import datetime
 import sys
 import unicodedata
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, List, Optional, Sequence, Tuple, Union
 
-from coach.results.store import ProgressRow, ResultsStore, ResultsStoreError, default_path, is_url
+from coach.errors import ResultsStoreError
+from coach.results.store import ProgressRow, ResultsStore, default_path
+from coach.settings import is_url
 
-CSV_HEADER = ("rep_id", "objection", "attempts", "first_score", "best_score", "latest_score", "passed", "last_at")
+CSV_HEADER = ("rep_id", "objection", "attempts", "first_score", "best_score", "latest_score", "passed",
+              "last_at")
 _TABLE_HEADER = ("rep", "objection", "attempts", "first", "best", "latest", "passed", "last drill (UTC)")
 _NUMERIC = {2, 3, 4, 5, 6}  # right-aligned columns
 
@@ -56,9 +59,9 @@ def format_table(rows: Sequence[ProgressRow]) -> str:
     """An aligned text table, one line per rep and objection."""
     cells = [list(_TABLE_HEADER)]
     for row in rows:
-        cells.append([display_text(row.rep_id), display_text(short_objection(row.objection)), str(row.attempts),
-                      str(row.first_score), str(row.best_score), str(row.latest_score), str(row.passed),
-                      _utc(row.last_at, "%Y-%m-%d %H:%M")])
+        cells.append([display_text(row.rep_id), display_text(short_objection(row.objection)),
+                      str(row.attempts), str(row.first_score), str(row.best_score), str(row.latest_score),
+                      str(row.passed), _utc(row.last_at, "%Y-%m-%d %H:%M")])
     widths = [max(display_width(line[i]) for line in cells) for i in range(len(_TABLE_HEADER))]
     cells.insert(1, ["-" * w for w in widths])
     return "\n".join("  ".join(_pad(cell, widths[i], i in _NUMERIC) for i, cell in enumerate(line)).rstrip()
@@ -74,20 +77,30 @@ def write_csv(rows: Iterable[ProgressRow], path: str | Path) -> Path:
         writer.writerow(CSV_HEADER)
         for row in rows:
             writer.writerow([row.rep_id, short_objection(row.objection), row.attempts, row.first_score,
-                             row.best_score, row.latest_score, row.passed, _utc(row.last_at, "%Y-%m-%dT%H:%M:%SZ")])
+                             row.best_score, row.latest_score, row.passed,
+                             _utc(row.last_at, "%Y-%m-%dT%H:%M:%SZ")])
     return path
 
 
-def main(argv: Optional[list] = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m coach.results.report",
                                      description="Drill progress per rep and objection.")
     parser.add_argument("--db", metavar="PATH|URL",
-                        help="results database: a SQLite file or a postgresql://user:password@host:port/db URL "
-                             "(default: $COACH_RESULTS_DB or .state/results.db)")
+                        help="results database: a SQLite file or a postgresql://user:password@host:port/db "
+                             "URL (default: $COACH_RESULTS_DB or .state/results.db)")
     parser.add_argument("--rep", metavar="REP_ID", help="only this rep (the Rasa sender id)")
     parser.add_argument("--csv", type=Path, metavar="FILE", help="also write the rows to this CSV file")
-    args = parser.parse_args(argv)
+    return parser
 
+
+def _read(path: Union[Path, str], rep: Optional[str]) -> Tuple[List[ProgressRow], Union[Path, str]]:
+    """The rows, and where they were read (for a URL: without its password)."""
+    with ResultsStore(path) as store:
+        return store.progress(rep), store.path
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = _parser().parse_args(argv)
     if args.db is None:
         path = default_path()
     else:  # a URL stays a string: Path() would fold its "//"
@@ -101,9 +114,7 @@ def main(argv: Optional[list] = None) -> int:
         print(f"No finished drills yet in {path}.")
         return 0
     try:
-        with ResultsStore(path) as store:
-            rows = store.progress(args.rep)
-            where = store.path  # for a URL: without its password
+        rows, where = _read(path, args.rep)
     except ResultsStoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

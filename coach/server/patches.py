@@ -1,5 +1,5 @@
-"""Speed fixes for rasa 3.6's own hot paths, installed in the Rasa server process by our channels
-(coach/server/channels/rest.py, coach/server/channels/web.py).
+"""Speed fixes for rasa 3.6's own hot paths, installed in the Rasa server process when our
+channels are created (coach/server/channels/base.py).
 
 RemoteAction checks each action server response with `jsonschema.validate(result, spec)`, which
 re-validates the *spec itself* against the JSON Schema meta-schema on every call. Profiling the
@@ -21,16 +21,19 @@ The SQLite tracker store opens and closes a connection for every read and write 
 uses NullPool for SQLite files) in rollback-journal mode, which syncs a journal on every commit.
 We keep pooled connections in WAL mode (_pool_sqlite_connections, _sqlite_pragmas).
 Each fix is a named patch (PATCHES). COACH_RASA_SPEEDUPS picks them: "all" (default), "none", or
-names joined by commas; `scripts/speedups.sh` measures them one by one (docs/performance.md).
+names joined by commas; `python scripts/bench.py fixes` measures them one by one (docs/performance.md).
 """
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable, Dict, List, Optional, Text
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
 
 import aiohttp
 
 from coach import settings
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 CLIENT_KEEPALIVE_S = 4.0  # below Sanic's default KEEP_ALIVE_TIMEOUT of 5 s (the action server)
 
@@ -47,7 +50,7 @@ class ResponseCheck:
     is re-checked with the full schema, so a rejection carries rasa's own error.
     """
 
-    def __init__(self, spec: Dict[Text, Any]) -> None:
+    def __init__(self, spec: Dict[str, Any]) -> None:
         from jsonschema import validators
 
         validator_class = validators.validator_for(spec)
@@ -63,7 +66,9 @@ class ResponseCheck:
         if not isinstance(result, dict):
             return False
         events = result.get("events", [])
-        if not isinstance(events, list) or ("responses" in result and not self.responses.is_valid(result["responses"])):
+        if not isinstance(events, list):
+            return False
+        if "responses" in result and not self.responses.is_valid(result["responses"]):
             return False
         for event in events:
             name = event.get("event") if isinstance(event, dict) else None
@@ -72,7 +77,7 @@ class ResponseCheck:
                 return False
         return True
 
-    def errors(self, result: Any) -> Optional[Exception]:
+    def errors(self, result: Any) -> Optional[ValidationError]:
         """None if valid, else the error rasa's own check would raise."""
         from jsonschema.exceptions import best_match
 
@@ -136,12 +141,13 @@ def _check_responses_fast() -> None:
 
     check = ResponseCheck(RemoteAction.action_response_format_spec())
 
-    def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+    def _validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
         error = check.errors(result)
         if error is not None:  # same wording as rasa's own check
             error.message += (
                 ". Failed to validate Action server response from API, make sure your response from the "
-                f"Action endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions")
+                "Action endpoint is valid. For more information about the format visit "
+                f"{DOCS_BASE_URL}/custom-actions")
             raise error
         return True
 
@@ -161,9 +167,9 @@ def _cache_event_types() -> None:
     from rasa.shared.core.events import Event
 
     original = Event.resolve_by_type
-    known: Dict[Text, Any] = {}
+    known: Dict[str, Any] = {}
 
-    def resolve_by_type(type_name: Text, default: Any = None) -> Any:
+    def resolve_by_type(type_name: str, default: Any = None) -> Any:
         found = known.get(type_name)
         if found is None:
             found = original(type_name, default)
@@ -181,8 +187,9 @@ def _slim_event_query() -> None:
 
     original = SQLTrackerStore._event_query
 
-    def _event_query(self: Any, session: Any, sender_id: Text, fetch_events_from_all_sessions: bool) -> Any:
-        return original(self, session, sender_id, fetch_events_from_all_sessions).with_entities(self.SQLEvent.data)
+    def _event_query(self: Any, session: Any, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
+        query = original(self, session, sender_id, fetch_events_from_all_sessions)
+        return query.with_entities(self.SQLEvent.data)
 
     SQLTrackerStore._event_query = _event_query
 
@@ -198,7 +205,7 @@ def _pool_sqlite_connections() -> None:
     event.listen(Engine, "connect", _sqlite_pragmas)
     original = tracker_store.create_engine_kwargs
 
-    def create_engine_kwargs(url: Any) -> Dict[Text, Any]:
+    def create_engine_kwargs(url: Any) -> Dict[str, Any]:
         kwargs = original(url)
         if str(url).startswith("sqlite:///") and str(url) != "sqlite:///":  # a file, not :memory:
             # check_same_thread off: a pooled connection may be handed to another thread; the pool
@@ -233,7 +240,8 @@ def _shared_session(self: Any) -> _Borrowed:
     sessions = self.__dict__.setdefault("_coach_sessions", {})
     session = sessions.get(loop)
     if session is None or session.closed:
-        auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
+        auth = (aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+                if self.basic_auth else None)
         session = aiohttp.ClientSession(
             headers=self.headers, auth=auth, timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
             connector=aiohttp.TCPConnector(keepalive_timeout=CLIENT_KEEPALIVE_S))

@@ -1,64 +1,9 @@
-"""The chat page in a real browser: Debian's chromium driven by Playwright, at a phone's 375×667.
-
-The coach is started by the project's own scripts/run.sh (the `servers` fixture). Screenshots
-of every flow go to results/screenshots/ (git-ignored) for a person to look at.
-"""
+"""The chat page in a real browser (fixtures: tests/browser/conftest.py)."""
 from __future__ import annotations
 
-from pathlib import Path
+from playwright.sync_api import Page, expect
 
-import pytest
-from playwright.sync_api import Page, expect, sync_playwright
-
-from coach.settings import PROJECT_ROOT
-
-SHOTS = PROJECT_ROOT / "results" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-# Flags the machine needs: no sandbox as root, and no background calls to Google's hosts.
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync", "--disable-quic"]
-PHONE = {"width": 375, "height": 667}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).is_file(), "chromium missing: `make test` installs it (scripts/browser_setup.sh)"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def page(browser, servers, request):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-                                  locale="zh-CN")
-    page = context.new_page()
-    page.dialogs = []
-    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
-    page.errors = []
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.goto(f"http://localhost:{servers.port}/webhooks/coach/")
-    yield page
-    page.screenshot(path=str(SHOTS / f"{request.node.name}-end.png"), full_page=False)
-    assert page.errors == [], f"JavaScript errors: {page.errors}"
-    context.close()
-
-
-def login(page: Page, name: str) -> None:
-    page.fill("#login-name", name)
-    page.click("#login-submit")
-    expect(page.locator("#composer-input")).to_be_visible()
-
-
-def send(page: Page, text: str) -> None:
-    page.fill("#composer-input", text)
-    page.click("#composer-send")
-
-
-def bot_card(page: Page, kind: str):
-    return page.locator(f'#messages .msg-bot[data-type="{kind}"]')
+from tests.browser.helpers import SHOTS, bot_card, login, send
 
 
 def no_horizontal_scroll(page: Page) -> bool:
@@ -74,7 +19,8 @@ def test_price_objection_then_a_branch_chip(page):
     card.locator("button.chip", has_text="我们确实更贵").click()
     strategy = bot_card(page, "strategy").last
     expect(strategy).to_contain_text("策略")
-    expect(page.locator("#messages .msg-user").last).to_have_text("我们确实更贵")  # the chip's title, not its payload
+    # The chip's title, not its payload.
+    expect(page.locator("#messages .msg-user").last).to_have_text("我们确实更贵")
     assert no_horizontal_scroll(page)
     page.screenshot(path=str(SHOTS / "1-price-strategy.png"))
 
@@ -153,7 +99,8 @@ def test_offline_messages_wait_and_are_sent_when_back(page):
 
 def test_keyboard_and_labels(page):
     login(page, "web-a11y")
-    assert page.locator("label[for=composer-input]").count() == 1 or page.get_attribute("#composer-input", "aria-label")
+    labelled = page.locator("label[for=composer-input]").count() == 1
+    assert labelled or page.get_attribute("#composer-input", "aria-label")
     page.focus("#composer-input")
     page.keyboard.type("help")
     page.keyboard.press("Enter")
@@ -202,7 +149,8 @@ def test_a_drill_whose_file_is_removed_ends_drill_mode(page, servers):
 
     source = (servers.drills_dir / "price_margin.yml").read_text(encoding="utf-8")
     path = servers.drills_dir / "web_gone.yml"
-    path.write_text(source.replace("id: price_margin", "id: web_gone").replace("difficulty: 1", "difficulty: 3"),
+    renamed = source.replace("id: price_margin", "id: web_gone").replace("difficulty: 1", "difficulty: 3")
+    path.write_text(renamed,
                     encoding="utf-8")
     try:
         time.sleep(1.5)  # the drill library re-checks the folder at most once a second

@@ -1,19 +1,11 @@
 """scripts/bench.py works (a tiny smoke run against the real servers); it measures nothing here."""
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
-import yaml
+from tests.conftest import load_script
 
-from coach.settings import PROJECT_ROOT
-
-_spec = importlib.util.spec_from_file_location("bench", PROJECT_ROOT / "scripts" / "bench.py")
-bench = importlib.util.module_from_spec(_spec)
-sys.modules["bench"] = bench  # dataclasses look their module up there
-_spec.loader.exec_module(bench)
+bench = load_script("bench")
 
 
 def test_smoke_run_drives_real_reps_without_errors(servers, capsys) -> None:
@@ -22,11 +14,3 @@ def test_smoke_run_drives_real_reps_without_errors(servers, capsys) -> None:
     assert summary["reps"] == 2 and summary["errors"] == 0
     assert summary["messages"] >= 2 * 7  # objection, branch, start, at least 4 drill replies each
     assert 0 < summary["p50_ms"] <= summary["p95_ms"] <= summary["p99_ms"] and summary["msgs_per_s"] > 0
-
-
-
-
-
-
-
-

@@ -52,16 +52,19 @@ def test_zh_price_drill_fails_when_the_rep_discounts_and_argues(servers):
     ])
     assert not card["passed"] and card["outcome"] in ("walked_away", "out_of_turns")
     assert {g["move"] for g in card["gaps"] if g["kind"] == "forbidden"} >= {"concession", "argue"}
-    customer = [m["custom"]["state"] for m in messages if (m.get("custom") or {}).get("type") == "customer_line"]
+    customer = [m["custom"]["state"] for m in messages
+                if (m.get("custom") or {}).get("type") == "customer_line"]
     assert "pushes" in customer  # the premature discount made him ask for more
     assert _stored(servers, "conv-zh-fail")[0].passed is False
 
 
 def test_en_exclusivity_drill_passes(servers):
     intro, _, card = _drill(servers, "conv-en-pass", "practice the exclusivity objection", [
-        "I understand, you want to protect what you build here. What worries you most about having other dealers?",
+        "I understand, you want to protect what you build here. "
+        "What worries you most about having other dealers?",
         "Before we talk exclusivity, what monthly volume could you guarantee us?",
-        "Fair enough. Let's agree you'll send me a firm monthly figure by Friday, and I'll take it to head office next week.",
+        "Fair enough. Let's agree you'll send me a firm monthly figure by Friday, "
+        "and I'll take it to head office next week.",
     ])
     assert intro["drill_id"] == "exclusivity_volume" and intro["lang"] == "en"
     assert card["passed"] and card["truth_uncovered"] and card["lang"] == "en"
@@ -85,13 +88,15 @@ def test_stop_mid_drill_and_progress(servers):
     progress = payload(post(servers.port, sender, "我的成绩"), "progress")
     assert progress["rows"] and progress["rows"][0]["attempts"] == 1 and progress["next_drill"]
     # after a stop, messages are answered as normal coaching again
-    assert payload(post(servers.port, sender, "老板说你们价格太高了"), "objection_card")["objection"] == "price"
+    card = payload(post(servers.port, sender, "老板说你们价格太高了"), "objection_card")
+    assert card["objection"] == "price"
 
 
 def test_a_trainers_new_drill_runs_without_retraining(servers):
     source = (servers.drills_dir / "price_margin.yml").read_text(encoding="utf-8")
     (servers.drills_dir / "price_quick.yml").write_text(
-        source.replace("id: price_margin", "id: price_quick").replace("max_turns: 6", "max_turns: 2"), encoding="utf-8")
+        source.replace("id: price_margin", "id: price_quick").replace("max_turns: 6", "max_turns: 2"),
+        encoding="utf-8")
     try:
         time.sleep(1.5)  # the library re-checks the folder at most once a second
         messages = post(servers.port, "conv-new", '/start_drill{"drill_id": "price_quick"}')
@@ -105,14 +110,15 @@ def test_a_trainers_new_drill_runs_without_retraining(servers):
 
 
 def test_every_drill_runs_over_rest(servers):
-    from coach.content.drills import DrillLibrary
+    from coach.content.library import DrillLibrary
 
     for drill in DrillLibrary(servers.drills_dir).all():
         sender = f"conv-all-{drill.id}"
-        messages = post(servers.port, sender, '/start_drill{"drill_id": "%s"}' % drill.id)
+        messages = post(servers.port, sender, f'/start_drill{{"drill_id": "{drill.id}"}}')
         assert payload(messages, "drill_intro")["drill_id"] == drill.id
         answer = post(servers.port, sender, "理解您的顾虑，您主要担心的是什么？")
         assert payload(answer, "customer_line")["turn"] == 1
-        assert bool([m for m in answer if (m.get("custom") or {}).get("type") == "drill_feedback"]) != drill.exam
+        feedback = [m for m in answer if (m.get("custom") or {}).get("type") == "drill_feedback"]
+        assert bool(feedback) != drill.exam
         card = payload(post(servers.port, sender, "stop"), "scorecard")
         assert card["drill_id"] == drill.id and card["outcome"] in ("stopped", "goal")

@@ -2,7 +2,7 @@
 SIGKILLed mid-drill, and 50 reps talk at once.
 
 The first two start their own processes (they kill them); the crowd test uses the shared servers.
-The results store under a SIGKILL is covered in test_results_store.py
+The results store under a SIGKILL is covered in tests/unit/results/test_store.py
 (test_results_committed_before_a_sigkill_are_intact).
 """
 from __future__ import annotations
@@ -44,7 +44,8 @@ class Coach:
         self.tracker_db = tmp / "tracker.db"
         self.endpoints.write_text(
             f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
-            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.tracker_db}"\n', encoding="utf-8")
+            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.tracker_db}"\n',
+            encoding="utf-8")
         self.env = {**os.environ, "COACH_RESULTS_DB": str(tmp / "results.db")}
         self.procs: Dict[str, subprocess.Popen] = {}
 
@@ -150,13 +151,14 @@ def test_fifty_reps_at_once_no_lost_or_crossed_replies_and_each_result_stored_on
         return {"answers": answers, "card": payload(answers[-1], "scorecard")}
 
     with ThreadPoolExecutor(max_workers=50) as pool:
-        outcomes = dict(zip(reps, pool.map(one_rep, reps)))
+        outcomes = dict(zip(reps, pool.map(one_rep, reps), strict=True))
 
     for sender, outcome in outcomes.items():
         assert all(outcome["answers"]), f"{sender}: a message got no reply"
         quotes = [m["custom"]["quote"] for answer in outcome["answers"] for m in answer
                   if (m.get("custom") or {}).get("type") == "drill_feedback"]
-        assert quotes == [f"{r}（{sender}/{t}）" for t, r in enumerate(REPLIES[:2], 1)], f"{sender} got {quotes}"
+        expected = [f"{r}（{sender}/{t}）" for t, r in enumerate(REPLIES[:2], 1)]
+        assert quotes == expected, f"{sender} got {quotes}"
         assert outcome["card"]["turns"] == 2
     with ResultsStore(servers.results_db) as store:
         stored = [r for r in store.results() if r.rep_id.startswith("crowd-")]

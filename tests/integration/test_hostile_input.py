@@ -1,4 +1,4 @@
-"""Hostile and broken input, through both channels (REST and the page), and coach/server/channels/inbound.py alone.
+"""Hostile and broken input through both channels (REST and the page), against the running coach.
 
 Every request gets bot replies (2xx) or a 4xx with {"error": "..."}; never a 500 or a stack trace.
 "/intent{...}" payloads can't set the drill session or reach another rep, names that look like
@@ -6,65 +6,18 @@ SQL or HTML are stored verbatim, and a failure inside the coach gives the "resta
 """
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
 import sqlite3
 import urllib.error
 import urllib.request
-from types import SimpleNamespace
 from typing import Any, Optional
 
 import pytest
 
-from coach.server.channels.inbound import (
-    MAX_MESSAGE,
-    InboundError,
-    Turn,
-    check_sender,
-    clean_message,
-    handle,
-    json_body,
-    unavailable_messages,
-)
-from tests.conftest import payload, post
+from tests.conftest import HTML_NAME, SQL_NAMES, payload, post
 
-SQL_NAMES = ["'; DROP TABLE results; --", '" OR 1=1 --']
-HTML_NAME = "<img src=x onerror=alert(1)>"
 OBJECTION = "老板说你们价格太高了"
 LEAKS = ("Traceback", 'File "', "Exception")
-
-
-# --- coach/server/channels/inbound.py without a server --------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-def _request(body: bytes, content_type: Optional[str] = "application/json") -> Any:
-    return SimpleNamespace(headers={"content-type": content_type} if content_type else {}, body=body)
-
-
-
-
-
-
-def _run(coro: Any) -> Any:
-    return asyncio.run(coro)
-
-
-
-
-
-
-
-
 
 
 # --- both channels against the running coach -----------------------------------------------------------
@@ -73,7 +26,8 @@ def _http(port: int, path: str, body: Any, content_type: str = "application/json
           token: Optional[str] = None) -> tuple:
     """(status, raw body text); never raises on 4xx/5xx."""
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, headers={"Content-Type": content_type})
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data,
+                                     headers={"Content-Type": content_type})
     if token:
         request.add_header("Authorization", f"Bearer {token}")
     try:
@@ -84,12 +38,16 @@ def _http(port: int, path: str, body: Any, content_type: str = "application/json
 
 
 def _checked(status: int, raw: str, bot: bool = True) -> tuple:
-    """Replies (2xx; `bot`: the bot's) or an {"error"} (4xx), nothing else, no internals -> (status, parsed)."""
+    """Replies (2xx; `bot`: the bot's) or an {"error"} (4xx), nothing else, no internals.
+
+    Returns (status, parsed body).
+    """
     assert not any(leak in raw for leak in LEAKS), raw[:500]
     assert 200 <= status < 300 or 400 <= status < 500, (status, raw[:500])
     parsed = json.loads(raw)
     if status >= 400:
-        assert isinstance(parsed, dict) and isinstance(parsed.get("error"), str) and len(parsed["error"]) > 10, parsed
+        assert isinstance(parsed, dict) and isinstance(parsed.get("error"), str), parsed
+        assert len(parsed["error"]) > 10, parsed
     elif bot:
         replies = parsed if isinstance(parsed, list) else parsed["messages"]
         assert replies and all(r.get("text") or r.get("custom") for r in replies), parsed
@@ -102,7 +60,8 @@ def rest(port: int, body: Any, content_type: str = "application/json") -> tuple:
 
 def login(port: int, name: str) -> tuple:
     """(token, sender id) for a rep name, through the page's login."""
-    status, body = _checked(*_http(port, "/webhooks/coach/login", {"name": name, "code": "coach-local"}), bot=False)
+    answer = _http(port, "/webhooks/coach/login", {"name": name, "code": "coach-local"})
+    status, body = _checked(*answer, bot=False)
     assert status == 200, body
     return body["token"], body["sender"]
 
@@ -146,7 +105,8 @@ MESSAGES = [
     ("👨\u200d👩\u200d👧 老闆說你們價格太高了", 200, "objection_card"),
     ("'; DROP TABLE results; --", 200, None), ('" OR 1=1 --', 200, None),
     ("<img src=x onerror=alert(1)>", 200, None), ("<script>alert(1)</script>老板说太贵了", 200, None),
-    (5, 400, "string"), (None, 400, "missing"), (["老板说太贵了"], 400, "string"), ({"text": "hi"}, 400, "string"),
+    (5, 400, "string"), (None, 400, "missing"), (["老板说太贵了"], 400, "string"),
+    ({"text": "hi"}, 400, "string"),
 ]
 
 
@@ -212,8 +172,9 @@ def _drill_menu(parsed: Any) -> dict:
 INJECTIONS_NO_DRILL = [
     '/start_drill{"drill_id": "../../etc/passwd"}', '/start_drill{"drill_id": "/etc/passwd"}',
     '/start_drill{"drill_id": "no_such_drill"}', '/start_drill{"drill": {"turn": 99}}',
-    '/start_drill{"drill_id":', '/start_drill{"drill_id": {"id": "price_margin"}}', '/start_drill{"drill_id": 7}',
-    '/start_drill{"drill_id": "%s"}' % ("a" * 1900), '/start_drill{"drill_id": "price_margin' + "x" * 1950 + '"}',
+    '/start_drill{"drill_id":', '/start_drill{"drill_id": {"id": "price_margin"}}',
+    '/start_drill{"drill_id": 7}', '/start_drill{"drill_id": "' + "a" * 1900 + '"}',
+    '/start_drill{"drill_id": "price_margin' + "x" * 1950 + '"}',
 ]
 
 
@@ -223,13 +184,15 @@ def test_forged_drill_ids_get_the_drill_menu(servers, page_token, channel, messa
     status, parsed = _send(channel, servers, page_token, message, sender="hostile-forge")
     assert status == 200 and "drill_intro" not in kinds(parsed)
     menu = _drill_menu(parsed)
-    assert menu["drills"] and ("没有这个练习" in replies(parsed)[0]["text"] or "no such drill" in replies(parsed)[0]["text"])
+    text = replies(parsed)[0]["text"]
+    assert menu["drills"] and ("没有这个练习" in text or "no such drill" in text)
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
 def test_other_payloads_get_a_clear_reply(servers, page_token, channel):
     # An unknown intent is not a payload for Rasa: the NLU reads the words like any text (no entities).
-    for message, expected in [("/no_such_intent", None), ('/no_such_intent{"drill_id": "price_margin"}', None),
+    for message, expected in [("/no_such_intent", None),
+                              ('/no_such_intent{"drill_id": "price_margin"}', None),
                               ("/", None), ("/start_drill@0.1", "drill_menu"),
                               ('/my_progress{"sender": "other-rep"}', "progress"),
                               ('/switch_language{"language": {"evil": 1}}', None),
@@ -241,10 +204,11 @@ def test_other_payloads_get_a_clear_reply(servers, page_token, channel):
 
 
 def test_a_stale_drill_id_does_not_stick(servers):
-    """An unknown id once used to stay in the drill_id slot: '练习独家异议' then got the 'no such drill' menu."""
+    """An unknown id must not stay in the drill_id slot: '练习独家异议' would get the 'no such drill' menu."""
     sender = "hostile-stale"
     _drill_menu(post(servers.port, sender, '/start_drill{"drill_id": "gone_drill"}'))
-    assert payload(post(servers.port, sender, "练习独家异议"), "drill_intro")["drill_id"] == "exclusivity_volume"
+    intro = payload(post(servers.port, sender, "练习独家异议"), "drill_intro")
+    assert intro["drill_id"] == "exclusivity_volume"
     post(servers.port, sender, "退出")
     assert payload(post(servers.port, sender, "练习价格异议"), "drill_intro")["drill_id"] == "price_margin"
     post(servers.port, sender, "退出")
@@ -257,7 +221,8 @@ def _turns(messages: list, kind: str) -> list:
 def test_payloads_mid_drill_cannot_touch_the_session(servers):
     """Forged drill ids and entities during a drill: the drill goes on at the right turn."""
     sender = "hostile-midrill"
-    assert _turns(post(servers.port, sender, '/start_drill{"drill_id": "price_margin"}'), "customer_line") == [0]
+    start = post(servers.port, sender, '/start_drill{"drill_id": "price_margin"}')
+    assert _turns(start, "customer_line") == [0]
     assert _turns(post(servers.port, sender, "理解您的顾虑"), "customer_line") == [1]
     for message in INJECTIONS_NO_DRILL + ['/my_progress{"sender": "other-rep"}', "/no_such_intent",
                                           '/choose_branch{"branch": "price.higher"}']:
@@ -310,14 +275,17 @@ def test_one_rep_cannot_reach_another_reps_drill_or_results_over_rest(servers):
     post(servers.port, victim, '/start_drill{"drill_id": "price_margin"}')
     post(servers.port, victim, "退出")  # the victim has a stored result...
     post(servers.port, victim, '/start_drill{"drill_id": "price_margin"}')
-    assert _turns(post(servers.port, victim, "理解您的顾虑"), "customer_line") == [1]  # ...and a drill at turn 1
-    progress = payload(replies(rest(servers.port, {"sender": attacker, "message": f'/my_progress{{"sender": "{victim}"}}'})[1]),
-                       "progress")
+    # ...and a drill at turn 1
+    assert _turns(post(servers.port, victim, "理解您的顾虑"), "customer_line") == [1]
+    answer = rest(servers.port, {"sender": attacker, "message": f'/my_progress{{"sender": "{victim}"}}'})[1]
+    progress = payload(replies(answer), "progress")
     assert progress["rows"] == []  # the attacker's own (empty) progress, not the victim's
     # The attacker names the victim everywhere he can; he even runs a drill of his own (left running).
-    for message in [f'/stop_drill{{"sender": "{victim}"}}', f"{victim} 退出", f'/my_progress{{"sender_id": "{victim}"}}',
+    for message in [f'/stop_drill{{"sender": "{victim}"}}', f"{victim} 退出",
+                    f'/my_progress{{"sender_id": "{victim}"}}',
                     f'/start_drill{{"drill": {{"turn": 99, "sender": "{victim}"}}}}',
-                    f'/start_drill{{"drill_id": "price_margin", "sender": "{victim}"}}', f"{victim}，您主要担心什么？"]:
+                    f'/start_drill{{"drill_id": "price_margin", "sender": "{victim}"}}',
+                    f"{victim}，您主要担心什么？"]:
         status, _ = rest(servers.port, {"sender": attacker, "message": message, "sender_id": victim,
                                         "input_channel": victim, "metadata": {"sender": victim}})
         assert status == 200
@@ -328,7 +296,8 @@ def test_one_rep_cannot_reach_another_reps_drill_or_results_over_rest(servers):
 
 
 def test_one_rep_cannot_reach_another_reps_drill_over_the_page(servers):
-    (victim, victim_id), (attacker, _) = login(servers.port, "hostile-page-victim"), login(servers.port, "hostile-page-attacker")
+    victim, victim_id = login(servers.port, "hostile-page-victim")
+    attacker, _ = login(servers.port, "hostile-page-attacker")
     page(servers.port, victim, {"message": '/start_drill{"drill_id": "price_margin"}', "id": "v1"})
     status, first = page(servers.port, victim, {"message": "理解您的顾虑", "id": "v2"})
     assert _turns(replies(first), "customer_line") == [1]
@@ -338,10 +307,12 @@ def test_one_rep_cannot_reach_another_reps_drill_over_the_page(servers):
     page(servers.port, attacker, f'/stop_drill{{"sender": "{victim_id}"}}')
     page(servers.port, attacker, f'/start_drill{{"drill": {{"turn": 99, "sender": "{victim_id}"}}}}')
     forged = attacker.split(".")[0] + "." + victim.split(".")[1]
-    status, raw = _http(servers.port, "/webhooks/coach/message", {"message": "退出", "id": "f1"}, token=forged)
+    status, raw = _http(servers.port, "/webhooks/coach/message", {"message": "退出", "id": "f1"},
+                        token=forged)
     assert status == 401 and "log in" in json.loads(raw)["error"]
     status, parsed = page(servers.port, victim, {"message": "您主要是担心什么？", "id": "v3"})
-    assert _turns(replies(parsed), "customer_line") == [2] and _turns(replies(parsed), "drill_feedback") == [2]
+    assert _turns(replies(parsed), "customer_line") == [2]
+    assert _turns(replies(parsed), "drill_feedback") == [2]
     page(servers.port, victim, {"message": "退出", "id": "v4"})
 
 
@@ -350,7 +321,6 @@ def test_the_coach_still_answers_and_the_store_is_intact(servers):
     token = login(servers.port, "hostile-after-page")[0]
     assert "objection_card" in kinds(page(servers.port, token, OBJECTION)[1])
     assert "results" in _tables(servers)
-    for never_finished in ["other-rep", HTML_NAME, "hostile-attacker", "hostile-page-attacker", "hostile-forge"]:
-        assert _results(servers, never_finished) == []
-
-
+    never_finished = ["other-rep", HTML_NAME, "hostile-attacker", "hostile-page-attacker", "hostile-forge"]
+    for rep in never_finished:
+        assert _results(servers, rep) == []

@@ -1,30 +1,12 @@
-"""The web chat's credentials and message shaping, without a server."""
+"""The web chat channel over HTTP against the running coach: the page, login, tokens, retries.
+
+Credentials and message shaping without a server: tests/unit/server/channels/test_web.py.
+"""
 from __future__ import annotations
 
-import pytest
-
-from coach.server.channels.auth import check_code, make_token, read_token, sender_for, signing_secret
-from coach.server.channels.web import merge
-
-SECRET = b"test-secret"
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-# --- over HTTP against the running coach ---------------------------------------------------------
-import json  # noqa: E402
-import urllib.error  # noqa: E402
-import urllib.request  # noqa: E402
+import json
+import urllib.error
+import urllib.request
 
 
 def _call(port, path, body=None, token=None, headers=None):
@@ -78,7 +60,8 @@ def test_a_retried_message_is_answered_once(servers):
     reply = _call(servers.port, "message", {"message": "理解您", "id": "r1"}, token=token)
     again = _call(servers.port, "message", {"message": "理解您", "id": "r1"}, token=token)
     assert first[0] == reply[0] == again[0] == 200 and reply[1] == again[1]
-    turns = [m["custom"]["turn"] for m in reply[1]["messages"] if (m.get("custom") or {}).get("type") == "customer_line"]
+    turns = [m["custom"]["turn"] for m in reply[1]["messages"]
+             if (m.get("custom") or {}).get("type") == "customer_line"]
     assert turns == [1]
     nxt = _call(servers.port, "message", {"message": "您主要担心什么？", "id": "r2"}, token=token)
     assert [m["custom"]["turn"] for m in nxt[1]["messages"] if m["custom"]["type"] == "customer_line"] == [2]

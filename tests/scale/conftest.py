@@ -2,7 +2,8 @@
 
 scripts/scale_test.sh starts PostgreSQL under build/scale/ and runs this folder with
   COACH_TEST_PG_URL  postgresql://user:password@127.0.0.1:port/db  (a scratch database: tables are dropped)
-  COACH_TEST_PG_CTL  the pg_ctl command for that server, e.g. "runuser -u postgres -- .../pg_ctl -D DATA -l LOG"
+  COACH_TEST_PG_CTL  the pg_ctl command for that server,
+                     e.g. "runuser -u postgres -- .../pg_ctl -D DATA -l LOG"
   COACH_TEST_REDIS_PORT  a private Redis on 127.0.0.1 (the lock store tests flush its database 2)
 `make test` does not collect this folder (pytest.ini norecursedirs); run without the variables,
 every test here fails with the message below rather than being skipped and counted as passed.
@@ -19,8 +20,9 @@ import pytest
 from coach.results.store import ResultsStore
 from scripts.scale_check import pg_rows
 
-HOW = ("these tests need a private PostgreSQL and Redis: run them through `make scale-test` (scripts/scale_test.sh), "
-       "or set COACH_TEST_PG_URL=postgresql://user:password@host:port/scratch_db, COACH_TEST_PG_CTL='pg_ctl -D DATA -l LOG' "
+HOW = ("these tests need a private PostgreSQL and Redis: run them through `make scale-test` "
+       "(scripts/scale_test.sh), or set COACH_TEST_PG_URL=postgresql://user:password@host:port/scratch_db, "
+       "COACH_TEST_PG_CTL='pg_ctl -D DATA -l LOG' "
        "and COACH_TEST_REDIS_PORT=port")
 
 
@@ -50,8 +52,8 @@ def pg_ctl() -> Callable[..., None]:
     def run(*args: str) -> None:
         argv: List[str] = shlex.split(command) + list(args) + ["-w", "-t", "60"]
         # stdin/stdout not inherited: a postmaster started by pg_ctl would keep our pipes open.
-        done = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              text=True, timeout=120)
+        done = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
         assert done.returncode == 0, f"{' '.join(argv)} failed: {done.stderr}"
 
     return run

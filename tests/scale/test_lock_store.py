@@ -5,7 +5,6 @@ Two store objects stand for two Rasa replicas sharing one Redis, as in configs/s
 from __future__ import annotations
 
 import asyncio
-import threading
 import uuid
 from typing import List
 
@@ -13,18 +12,21 @@ import pytest
 from rasa.utils.endpoints import EndpointConfig
 
 from coach.server.lock_store import AtomicRedisLockStore
+from tests.conftest import in_threads
 
 
 @pytest.fixture
 def replicas(redis_port: int) -> List[AtomicRedisLockStore]:
-    config = EndpointConfig.from_dict({"type": "coach.server.lock_store.AtomicRedisLockStore", "url": "127.0.0.1",
-                                       "port": str(redis_port), "db": "2", "key_prefix": "test"})
+    config = EndpointConfig.from_dict({"type": "coach.server.lock_store.AtomicRedisLockStore",
+                                       "url": "127.0.0.1", "port": str(redis_port), "db": "2",
+                                       "key_prefix": "test"})
     stores = [AtomicRedisLockStore(endpoint_config=config), AtomicRedisLockStore(endpoint_config=config)]
     stores[0].red.flushdb()
     return stores
 
 
-def test_built_from_the_endpoint_config_like_type_redis(replicas: List[AtomicRedisLockStore], redis_port: int) -> None:
+def test_built_from_the_endpoint_config_like_type_redis(replicas: List[AtomicRedisLockStore],
+                                                        redis_port: int) -> None:
     store = replicas[0]
     assert store.key_prefix == "test:lock:"
     assert store.red.connection_pool.connection_kwargs["port"] == redis_port
@@ -34,17 +36,8 @@ def test_built_from_the_endpoint_config_like_type_redis(replicas: List[AtomicRed
 def _issue_at_once(stores: List, conversation: str, count: int = 16) -> List[int]:
     """`count` threads released together, alternating between the stores, each taking one ticket."""
     tickets: List[int] = []
-    start = threading.Barrier(count)
-
-    def issue(n: int) -> None:
-        start.wait()
-        tickets.append(stores[n % 2].issue_ticket(conversation))
-
-    threads = [threading.Thread(target=issue, args=(n,)) for n in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = in_threads(lambda n: tickets.append(stores[n % 2].issue_ticket(conversation)), count)
+    assert errors == [], errors
     return tickets
 
 

@@ -10,16 +10,16 @@ from urllib.parse import urlsplit
 import psycopg2
 import pytest
 
+from coach.errors import ResultsStoreError
 from coach.results.report import main as report_main
-from coach.results.store import ResultsStore, ResultsStoreError, default_path, default_store
+from coach.results.store import ResultsStore, default_path, default_store
 from scripts.scale_check import pg_rows
-from tests.conftest import _free_port
+from tests.conftest import _free_port, in_threads
 from tests.scale.conftest import drop_tables
 
 # The SQLite behaviour tests, run here again with this folder's `store` fixture (PostgreSQL).
 from tests.unit.results.test_store import (  # noqa: F401
     T0,
-    _in_threads,
     result,
     test_adding_the_same_result_twice_stores_it_once,
     test_concurrent_adds_from_threads,
@@ -56,7 +56,8 @@ def test_schema_types_and_version(store: ResultsStore, pg_url: str) -> None:
     assert types["moves"] == types["transcript"] == "text"
     assert pg_rows(pg_url, "SELECT value FROM meta WHERE key = 'schema_version'") == [("1",)]
     store.add(result())
-    assert "你們的價格太貴了" in pg_rows(pg_url, "SELECT transcript FROM results")[0][0]  # readable, not \\u escapes
+    # readable, not \\u escapes
+    assert "你們的價格太貴了" in pg_rows(pg_url, "SELECT transcript FROM results")[0][0]
 
 
 def test_progress_sorts_rep_ids_by_code_point_like_sqlite(store: ResultsStore) -> None:
@@ -93,7 +94,7 @@ def test_retried_add_from_threads_and_two_connections_stores_once(fresh_url: str
     stores = [ResultsStore(fresh_url), ResultsStore(fresh_url)]  # as two action servers would
     outcomes: list = []
     try:
-        assert _in_threads(lambda n: outcomes.append(stores[n % 2].add(result("retried"))), 8) == []
+        assert in_threads(lambda n: outcomes.append(stores[n % 2].add(result("retried"))), 8) == []
         assert sorted(outcomes) == [False] * 7 + [True]
         assert stores[0].count() == stores[1].count() == 1
     finally:
@@ -104,7 +105,7 @@ def test_retried_add_from_threads_and_two_connections_stores_once(fresh_url: str
 def test_stores_created_at_the_same_moment_share_one_schema(fresh_url: str) -> None:
     # Two action servers starting together on an empty database: no duplicate-type errors, one version row.
     opened: list = []
-    assert _in_threads(lambda n: opened.append(ResultsStore(fresh_url)), 6) == []
+    assert in_threads(lambda n: opened.append(ResultsStore(fresh_url)), 6) == []
     for s in opened:
         s.close()
     assert pg_rows(fresh_url, "SELECT COUNT(*) FROM meta") == [(1,)]
@@ -188,7 +189,8 @@ def test_report_reads_the_postgres_store(fresh_url: str, capsys: pytest.CaptureF
         s.add(result("r2", score=90, finished_at=T0 + 120))
     assert report_main(["--db", fresh_url]) == 0
     out = capsys.readouterr().out
-    assert ["alice", "price", "2", "40", "90", "90", "1", "2024-05-01", "08:02"] in [l.split() for l in out.splitlines()]
+    alice = ["alice", "price", "2", "40", "90", "90", "1", "2024-05-01", "08:02"]
+    assert alice in [line.split() for line in out.splitlines()]
     assert report_main(["--db", fresh_url, "--rep", "nobody"]) == 0
     out = capsys.readouterr().out
     assert "No finished drills yet for rep 'nobody'" in out and _password(fresh_url) not in out

@@ -48,7 +48,8 @@ def check_code(given: str) -> bool:
 
 def sender_for(name: str) -> str:
     """The sender id for a rep's name or id: trimmed, NFKC, no control characters, ≤ 40 characters."""
-    cleaned = "".join(ch for ch in unicodedata.normalize("NFKC", name or "") if unicodedata.category(ch)[0] != "C")
+    cleaned = "".join(ch for ch in unicodedata.normalize("NFKC", name or "")
+                      if unicodedata.category(ch)[0] != "C")
     cleaned = " ".join(cleaned.split())
     if not cleaned:
         raise ValueError("Enter your name or rep id.")
@@ -66,7 +67,8 @@ def _unb64(text: str) -> bytes:
 
 
 def make_token(sender: str, secret: bytes, now: Optional[float] = None, ttl: int = TOKEN_TTL) -> str:
-    body = _b64(json.dumps({"sub": sender, "exp": int((now or time.time()) + ttl)}, ensure_ascii=False).encode())
+    claims = {"sub": sender, "exp": int((now or time.time()) + ttl)}
+    body = _b64(json.dumps(claims, ensure_ascii=False).encode())
     signature = _b64(hmac.new(secret, body.encode(), hashlib.sha256).digest())
     return f"{body}.{signature}"
 

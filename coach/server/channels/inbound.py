@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-from sanic import response
 from sanic.request import Request
-from sanic.response import HTTPResponse
 
+from coach.errors import InboundError
 from coach.i18n import reply_language, ui
 
 logger = logging.getLogger(__name__)
@@ -35,20 +34,6 @@ UNAVAILABLE = "service_unavailable"  # payload type of the "restarting" reply
 RESEND_PREVIEW = 20  # characters of the rep's message shown on its "send again" button
 
 
-class InboundError(Exception):
-    """A request the coach will not run, with the HTTP status and a message saying how to fix it."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-def error_response(status: int, message: str) -> HTTPResponse:
-    """The one error shape of both channels: {"error": "..."}."""
-    return response.json({"error": message}, status=status)
-
-
 def json_body(request: Request, example: str) -> Dict[str, Any]:
     """The request's JSON object, or InboundError 415 / 413 / 400 naming what to send (`example`)."""
     media_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
@@ -58,7 +43,8 @@ def json_body(request: Request, example: str) -> Dict[str, Any]:
                                 f"e.g. {example}.")
     body = request.body or b""
     if len(body) > MAX_BODY:
-        raise InboundError(413, f"The request is too large. Messages have at most {MAX_MESSAGE:,} characters.")
+        raise InboundError(413, "The request is too large. "
+                                f"Messages have at most {MAX_MESSAGE:,} characters.")
     try:
         data = json.loads(body)  # not Sanic's request.json: its error is an HTML page, not ours
     except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
@@ -81,7 +67,8 @@ def clean_message(value: object) -> str:
     Chinese are kept as they are: the NLU does its own normalisation (NFKC, Traditional→Simplified).
     """
     if value is None:
-        raise InboundError(400, 'The "message" field is missing: send the text, e.g. {"message": "老板说太贵了"}.')
+        raise InboundError(400, 'The "message" field is missing: send the text, '
+                                'e.g. {"message": "老板说太贵了"}.')
     if not isinstance(value, str):
         raise InboundError(400, f'The "message" field must be a string (text), not {_json_type(value)}.')
     if len(value) > MAX_MESSAGE:
@@ -97,16 +84,21 @@ def clean_message(value: object) -> str:
 
 
 def check_sender(value: object) -> str:
-    """A REST sender id, unchanged, or InboundError 400: a non-empty string ≤ 100 characters, no control characters."""
+    """A REST sender id, unchanged, or InboundError 400.
+
+    It must be a non-empty string of at most 100 characters, without control characters.
+    """
     example = 'e.g. {"sender": "rep-7", "message": "..."}'
     if value is None:
         raise InboundError(400, f'The "sender" field is missing: give the rep\'s id, {example}.')
     if not isinstance(value, str):
-        raise InboundError(400, f'The "sender" field must be a string (the rep\'s id), not {_json_type(value)}; {example}.')
+        raise InboundError(400, 'The "sender" field must be a string (the rep\'s id), '
+                                f"not {_json_type(value)}; {example}.")
     if not value.strip():
         raise InboundError(400, f'The "sender" field is empty: give the rep\'s id, {example}.')
     if len(value) > MAX_SENDER:
-        raise InboundError(400, f"The sender id has {len(value):,} characters; at most {MAX_SENDER} are allowed.")
+        raise InboundError(400, f"The sender id has {len(value):,} characters; "
+                                f"at most {MAX_SENDER} are allowed.")
     if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value):
         raise InboundError(400, "The sender id contains control characters; use printable characters only.")
     return value
@@ -148,12 +140,14 @@ async def handle(on_new_message: Callable[[UserMessage], Awaitable[Any]], text: 
     """
     collector = CollectingOutputChannel()
     try:
-        await on_new_message(UserMessage(text, collector, sender_id, input_channel=input_channel, metadata=metadata))
+        await on_new_message(UserMessage(text, collector, sender_id, input_channel=input_channel,
+                                         metadata=metadata))
     except Exception:  # never a stack trace to the rep; CancelledError (client gone) is not caught
         logger.exception("message from sender %r on channel %s failed", sender_id, input_channel)
         return Turn(collector.messages + unavailable_messages(text, sender_id), failed=True)
     if not collector.messages:
         logger.error("no reply to a message from sender %r on channel %s: is the action server running? "
-                     "(look for 'Encountered an exception while running action' above)", sender_id, input_channel)
+                     "(look for 'Encountered an exception while running action' above)",
+                     sender_id, input_channel)
         return Turn(unavailable_messages(text, sender_id), failed=True)
     return Turn(collector.messages)

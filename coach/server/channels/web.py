@@ -2,51 +2,66 @@
 
 Mounted by Rasa at /webhooks/coach/ (credentials.yml). The page is same-origin, so no CORS is
 needed (and Rasa runs without --cors); requests from another origin are refused. Each message
-carries the rep's signed token (coach/server/channels/auth.py) and a client id: a retried id gets the first
-answer again instead of running twice, so a reconnecting phone never duplicates a turn.
-The body and text checks, and running a message, are coach/server/channels/inbound.py's (shared with REST).
+carries the rep's signed token (coach/server/channels/auth.py) and a client id: a retried id gets
+the first answer again instead of running twice, so a reconnecting phone never duplicates a turn.
+The body and text checks, and running a message, are coach/server/channels/inbound.py's (shared
+with REST); /health and the {"error": "..."} replies are coach/server/channels/base.py's.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections import OrderedDict
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from pathlib import Path, PurePosixPath
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 from urllib.parse import urlsplit
 
-from rasa.core.channels.channel import InputChannel, UserMessage
-from sanic import Blueprint, response
+from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from coach.server import patches as rasa_speedups
+from coach.errors import InboundError
+from coach.i18n.catalogue import catalogue
 from coach.server.channels.auth import check_code, make_token, read_token, sender_for, signing_secret
-from coach.server.channels.inbound import (
-    InboundError,
-    Turn,
-    clean_message,
-    error_response,
-    handle,
-    json_body,
-    replace_surrogates,
-)
+from coach.server.channels.base import CoachInput, OnNewMessage, Route, error_response
+from coach.server.channels.inbound import Turn, clean_message, handle, json_body, replace_surrogates
 from coach.settings import PROJECT_ROOT
 
 logger = logging.getLogger(__name__)
 WEB_DIR = PROJECT_ROOT / "web"
-STATIC = {"app.js": "text/javascript", "style.css": "text/css"}
+# Served by file type; modules need text/javascript. Anything else under web/ is not served.
+STATIC = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
 MAX_ID = 100
 _CACHE_SIZE = 2000
 # The page loads nothing from elsewhere and runs no inline script: a stray HTML injection can't run.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 SECURITY_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
                     "Referrer-Policy": "no-referrer", "Cache-Control": "no-cache"}
 
 
-def merge(messages: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+def static_file(name: str) -> Optional[Path]:
+    """The page file `name` names, or None: a known type, inside web/, no hidden or '..' parts."""
+    parts = PurePosixPath(name).parts
+    if not parts or any(part.startswith(".") for part in parts):
+        return None
+    file = WEB_DIR.joinpath(*parts)
+    inside = file.resolve().is_relative_to(WEB_DIR.resolve())
+    return file if file.suffix in STATIC and inside and file.is_file() else None
+
+
+def strings_response(lang: str) -> HTTPResponse:
+    """The page's interface strings in `lang`, or 400 for a language the coach doesn't speak."""
+    try:
+        strings = catalogue(lang)
+    except ValueError as exc:
+        return error_response(400, str(exc))
+    return response.json({"lang": lang, "strings": strings}, headers={"Cache-Control": "no-cache"})
+
+
+def merge(messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """One object per reply: Rasa emits text+buttons and the custom payload as two messages."""
-    merged: List[Dict[Text, Any]] = []
+    merged: List[Dict[str, Any]] = []
     for message in messages:
         item = {k: message[k] for k in ("text", "buttons", "custom") if k in message}
         previous = merged[-1] if merged else None
@@ -57,31 +72,36 @@ def merge(messages: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
     return merged
 
 
-class CoachWebInput(InputChannel):
+class CoachWebInput(CoachInput):
     """credentials.yml: `coach.server.channels.web.CoachWebInput:` (secrets come from the environment)."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "coach"
 
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "CoachWebInput":
-        return cls()
-
     def __init__(self) -> None:
-        rasa_speedups.install()  # runs in the Rasa server process, before the first message
+        super().__init__()
         self._secret = signing_secret()
-        self._answers: "OrderedDict[tuple, asyncio.Future]" = OrderedDict()
+        self._answers: OrderedDict[Tuple[str, str], asyncio.Future[Turn]] = OrderedDict()
 
-    def _same_origin(self, request: Request) -> bool:
+    def blueprint_name(self) -> str:
+        return "coach_webchat"
+
+    @staticmethod
+    def _check_origin(request: Request) -> None:
         origin = request.headers.get("origin")
-        return origin is None or urlsplit(origin).netloc == request.headers.get("host")
+        if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
+            raise InboundError(403, "requests from other sites are not accepted")
 
-    def _sender(self, request: Request) -> Optional[str]:
+    def _sender(self, request: Request) -> str:
+        """The sender id in the request's valid token; InboundError 401 without one."""
         header = request.headers.get("authorization", "")
-        return read_token(header[7:], self._secret) if header.startswith("Bearer ") else None
+        sender = read_token(header[7:], self._secret) if header.startswith("Bearer ") else None
+        if sender is None:
+            raise InboundError(401, "Please log in again.")
+        return sender
 
-    async def _answer(self, key: tuple, run: Callable[[], Awaitable[Turn]]) -> Turn:
+    async def _answer(self, key: Tuple[str, str], run: Callable[[], Awaitable[Turn]]) -> Turn:
         """Run once per (sender, client id); concurrent or later retries share the first answer."""
         future = self._answers.get(key)
         if future is None:
@@ -103,53 +123,41 @@ class CoachWebInput(InputChannel):
             future.set_result(turn)
         return await asyncio.shield(future)
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        bp = Blueprint("coach_webchat", __name__)
+    @staticmethod
+    async def page(request: Request) -> HTTPResponse:
+        return await response.file(WEB_DIR / "index.html", headers=SECURITY_HEADERS, mime_type="text/html")
 
-        @bp.route("/", methods=["GET"])
-        async def page(request: Request) -> HTTPResponse:
-            return await response.file(WEB_DIR / "index.html", headers=SECURITY_HEADERS, mime_type="text/html")
+    @staticmethod
+    async def static(request: Request, name: str) -> HTTPResponse:
+        file = static_file(name)
+        if file is None:
+            raise InboundError(404, "not found")
+        return await response.file(file, headers=SECURITY_HEADERS, mime_type=STATIC[file.suffix])
 
-        @bp.route("/static/<name>", methods=["GET"])
-        async def static(request: Request, name: str) -> HTTPResponse:
-            if name not in STATIC or not (WEB_DIR / name).is_file():  # a fixed list: no path tricks
-                return error_response(404, "not found")
-            return await response.file(WEB_DIR / name, headers=SECURITY_HEADERS, mime_type=STATIC[name])
+    @staticmethod
+    async def strings(request: Request) -> HTTPResponse:
+        return strings_response(request.args.get("lang", ""))  # no token: the login form needs them
 
-        @bp.route("/health", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+    async def login(self, request: Request) -> HTTPResponse:
+        self._check_origin(request)
+        body = json_body(request, '{"name": "...", "code": "..."}')
+        name = body.get("name")
+        try:
+            sender = sender_for(name if isinstance(name, str) else "")
+        except ValueError as exc:
+            raise InboundError(400, str(exc)) from None
+        code = body.get("code")
+        # A lone surrogate ("\ud800") can't be encoded for the comparison: it is just a wrong code.
+        if not isinstance(code, str) or replace_surrogates(code) != code or not check_code(code):
+            raise InboundError(401, "Wrong team access code. Ask your trainer for it.")
+        return response.json({"token": make_token(sender, self._secret), "sender": sender, "name": sender})
 
-        @bp.route("/login", methods=["POST"])
-        async def login(request: Request) -> HTTPResponse:
-            if not self._same_origin(request):
-                return error_response(403, "requests from other sites are not accepted")
-            try:
-                body = json_body(request, '{"name": "...", "code": "..."}')
-                name = body.get("name")
-                sender = sender_for(name if isinstance(name, str) else "")
-            except InboundError as exc:
-                return error_response(exc.status, exc.message)
-            except ValueError as exc:
-                return error_response(400, str(exc))
-            code = body.get("code")
-            # A lone surrogate ("\ud800") can't be encoded for the comparison: it is just a wrong code.
-            if not isinstance(code, str) or replace_surrogates(code) != code or not check_code(code):
-                return error_response(401, "Wrong team access code. Ask your trainer for it.")
-            return response.json({"token": make_token(sender, self._secret), "sender": sender, "name": sender})
-
-        @bp.route("/message", methods=["POST"])
+    def routes(self, on_new_message: OnNewMessage) -> List[Route]:
         async def message(request: Request) -> HTTPResponse:
-            if not self._same_origin(request):
-                return error_response(403, "requests from other sites are not accepted")
+            self._check_origin(request)
             sender = self._sender(request)
-            if sender is None:
-                return error_response(401, "Please log in again.")
-            try:
-                body = json_body(request, '{"message": "...", "id": "..."}')
-                text = clean_message(body.get("message"))
-            except InboundError as exc:
-                return error_response(exc.status, exc.message)
+            body = json_body(request, '{"message": "...", "id": "..."}')
+            text = clean_message(body.get("message"))
             client_id = str(body.get("id") or "")[:MAX_ID]
 
             async def run() -> Turn:
@@ -158,4 +166,6 @@ class CoachWebInput(InputChannel):
             turn = await (self._answer((sender, client_id), run) if client_id else run())
             return response.json({"messages": merge(turn.messages)})
 
-        return bp
+        return [Route("/", ("GET",), self.page), Route("/static/<name:path>", ("GET",), self.static),
+                Route("/strings", ("GET",), self.strings), Route("/login", ("POST",), self.login),
+                Route("/message", ("POST",), message)]

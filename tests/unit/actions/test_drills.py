@@ -15,7 +15,8 @@ from actions.drills import (
     ActionStopDrill,
     ValidateDrillForm,
 )
-from coach.content.drills import _library, default_library
+from coach import cache
+from coach.content.library import default_library
 from coach.drill import engine as drill_engine
 from coach.i18n import EN, HANS
 from coach.results.store import ResultsStore
@@ -29,7 +30,7 @@ def _payloads(messages, kind):
 
 def _session(drill_id="price_margin", lang=HANS, seed=11):
     session, _ = drill_engine.start(default_library().get(drill_id), lang, seed=seed)
-    return session
+    return session.to_slot()
 
 
 def _reply(session, text, moves, lang_text=None, intent="objection_price", sender="rep-a", entities=None):
@@ -47,8 +48,8 @@ def test_list_drills_shows_every_drill_with_a_button():
     assert {b["payload"] for b in messages[0]["buttons"]} == {d["payload"] for d in menu["drills"]}
 
 
-@pytest.mark.parametrize("text, drill_id", [("练习价格异议", "price_margin"), ("practice the exclusivity objection",
-                                                                          "exclusivity_volume")])
+@pytest.mark.parametrize("text, drill_id", [("练习价格异议", "price_margin"),
+                                            ("practice the exclusivity objection", "exclusivity_volume")])
 def test_start_by_naming_the_objection_shows_rubric_then_customer(text, drill_id):
     messages, events = run_action(ActionStartDrill(), make_tracker("new_rep", text, "start_drill"))
     intro, line = _payloads(messages, "drill_intro")[0], _payloads(messages, "customer_line")[0]
@@ -63,7 +64,8 @@ def test_start_by_button_and_forged_ids():
                            [{"entity": "drill_id", "value": "policy_needs"}])
     _, events = run_action(ActionStartDrill(), tracker)
     assert slot_events(events)["drill"]["drill"] == "policy_needs"
-    tracker = make_tracker("new_rep", "/start_drill", "start_drill", [{"entity": "drill_id", "value": "../../etc/passwd"}])
+    tracker = make_tracker("new_rep", "/start_drill", "start_drill",
+                           [{"entity": "drill_id", "value": "../../etc/passwd"}])
     messages, events = run_action(ActionStartDrill(), tracker)
     assert slot_events(events)["drill"] is None and _payloads(messages, "drill_menu")[0]["drills"]
 
@@ -91,8 +93,9 @@ def test_exam_mode_gives_no_feedback():
 
 def test_traditional_reply_is_quoted_as_typed():
     session = _session()
-    tracker = make_tracker("new_rep", "理解,您跟哪家比的?", "objection_price", text_original="理解，您跟哪家比的？",
-                           slots={"drill": session}, moves=["acknowledge"])
+    tracker = make_tracker("new_rep", "理解,您跟哪家比的?", "objection_price",
+                           text_original="理解，您跟哪家比的？", slots={"drill": session},
+                           moves=["acknowledge"])
     dispatcher = CollectingDispatcher()
     ValidateDrillForm().validate_drill_reply("x", dispatcher, tracker, {})
     assert _payloads(dispatcher.messages, "drill_feedback")[0]["quote"] == "理解，您跟哪家比的？"
@@ -114,7 +117,8 @@ def test_ending_turn_fills_the_slot_so_the_form_completes(results_db):
 def test_drill_end_scores_stores_once_and_suggests(results_db):
     session = _session()
     for text, moves in [("理解，您跟哪家比的？", ["acknowledge", "compare"]), ("您主要担心什么？", ["probe"]),
-                        ("咱们算一笔总利润的账", ["margin_math"]), ("先进两件试试，我下周带方案来", ["next_step"])]:
+                        ("咱们算一笔总利润的账", ["margin_math"]),
+                        ("先进两件试试，我下周带方案来", ["next_step"])]:
         _, slots = _reply(session, text, moves)
         session = slots["drill"]
     assert session["ended"] == "goal"
@@ -127,13 +131,15 @@ def test_drill_end_scores_stores_once_and_suggests(results_db):
     run_action(ActionDrillEnd(), tracker)  # a retried action stores nothing new
     store = ResultsStore(results_db)
     [result] = store.results("rep-a")
-    assert result.score == 100 and result.moves[0] == ["acknowledge", "compare"] and result.transcript[0]["speaker"] == "customer"
+    assert result.score == 100 and result.moves[0] == ["acknowledge", "compare"]
+    assert result.transcript[0]["speaker"] == "customer"
 
 
 def test_stop_gives_a_scorecard_and_closes_the_form(results_db):
     session = _session()
     _, slots = _reply(session, "我给您便宜点", ["concession"])
-    tracker = make_tracker("new_rep", "退出", "stop_drill", slots={"drill": slots["drill"]}, sender_id="rep-b")
+    tracker = make_tracker("new_rep", "退出", "stop_drill", slots={"drill": slots["drill"]},
+                           sender_id="rep-b")
     messages, events = run_action(ActionStopDrill(), tracker)
     card = _payloads(messages, "scorecard")[0]
     assert card["outcome"] == "stopped" and card["score"] == 0 and not card["passed"]
@@ -155,12 +161,14 @@ def test_progress_shows_own_figures_and_the_weakest_objection(results_db):
             session = slots["drill"]
         run_action(ActionStopDrill(), make_tracker("new_rep", "stop", "stop_drill", slots={"drill": session},
                                                    sender_id="rep-p"))
-    messages, _ = run_action(ActionProgress(), make_tracker("new_rep", "my progress", "my_progress", sender_id="rep-p"))
+    messages, _ = run_action(ActionProgress(),
+                             make_tracker("new_rep", "my progress", "my_progress", sender_id="rep-p"))
     progress = _payloads(messages, "progress")[0]
-    assert progress["rows"] == [{"objection": "objection_price", "label": "Price too high", "attempts": 2, "first": 0,
-                                 "best": 45, "latest": 45, "passed": 0}]
+    assert progress["rows"] == [{"objection": "objection_price", "label": "Price too high", "attempts": 2,
+                                 "first": 0, "best": 45, "latest": 45, "passed": 0}]
     assert progress["next_drill"]["drill_id"] != "price_margin"  # never-tried objections come first
-    messages, _ = run_action(ActionProgress(), make_tracker("new_rep", "my progress", "my_progress", sender_id="rep-q"))
+    messages, _ = run_action(ActionProgress(),
+                             make_tracker("new_rep", "my progress", "my_progress", sender_id="rep-q"))
     assert _payloads(messages, "progress")[0]["rows"] == []  # one rep never sees another's results
 
 
@@ -168,16 +176,16 @@ def test_drill_removed_mid_session_ends_cleanly(tmp_path, monkeypatch):
     folder = tmp_path / "drills"
     shutil.copytree(PROJECT_ROOT / "data" / "drills", folder)
     monkeypatch.setenv("COACH_DRILLS_DIR", str(folder))
-    _library.cache_clear()
+    cache.reset_all()
     try:
-        session, _ = drill_engine.start(default_library().get("price_margin"), EN, seed=1)
+        session = drill_engine.start(default_library().get("price_margin"), EN, seed=1)[0].to_slot()
         (folder / "price_margin.yml").unlink()
         default_library().refresh(force=True)
         messages, slots = _reply(session, "I understand", ["acknowledge"])
         assert "removed or broken" in messages[0]["text"] and slots["drill"]["ended"] == "stopped"
         assert messages[0]["custom"]["type"] == "drill_end"  # the page leaves drill mode on it
     finally:
-        _library.cache_clear()
+        cache.reset_all()
 
 
 def test_required_slots_follow_the_session():
@@ -186,7 +194,8 @@ def test_required_slots_follow_the_session():
     form = ValidateDrillForm()
     running = make_tracker("new_rep", "x", slots={"drill": _session()})
     idle = make_tracker("new_rep", "x")
-    assert asyncio.run(form.required_slots(["drill_reply"], CollectingDispatcher(), running, {})) == ["drill_reply"]
+    assert asyncio.run(form.required_slots(["drill_reply"], CollectingDispatcher(), running, {})) \
+        == ["drill_reply"]
     assert asyncio.run(form.required_slots(["drill_reply"], CollectingDispatcher(), idle, {})) == []
     assert json.loads(json.dumps(_session()))  # the slot value survives the tracker store's JSON
 
@@ -225,7 +234,8 @@ def test_a_broken_results_file_still_gives_the_scorecard(tmp_path, monkeypatch):
     monkeypatch.setenv("COACH_RESULTS_DB", str(broken))
     session = _session()
     _, slots = _reply(session, "理解您", ["acknowledge"], sender="rep-broken")
-    tracker = make_tracker("new_rep", "stop", "stop_drill", slots={"drill": slots["drill"]}, sender_id="rep-broken")
+    tracker = make_tracker("new_rep", "stop", "stop_drill", slots={"drill": slots["drill"]},
+                           sender_id="rep-broken")
     messages, _ = run_action(ActionStopDrill(), tracker)
     card = _payloads(messages, "scorecard")[0]
     assert card["saved"] is False and card["score"] == 10

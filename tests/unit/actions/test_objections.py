@@ -19,6 +19,10 @@ from tests.conftest import make_tracker, run_action, slot_events
 PLAYBOOK = load_playbook()
 
 
+def _branch_tracker(entities):
+    return make_tracker("after_price_card_en", "/choose_branch", "choose_branch", entities)
+
+
 def _custom(messages, kind):
     found = [m["custom"] for m in messages if m.get("custom") and m["custom"].get("type") == kind]
     assert found, f"no {kind} payload in {messages}"
@@ -50,7 +54,8 @@ def test_card_follows_traditional_script():
 
 
 def test_card_in_english():
-    tracker = make_tracker("new_rep", "customer says our margin is too thin, what do I say", "objection_price")
+    tracker = make_tracker("new_rep", "customer says our margin is too thin, what do I say",
+                           "objection_price")
     messages, _ = run_action(ActionObjectionCard(), tracker)
     assert PLAYBOOK.for_intent("objection_price").title["en"] in messages[0]["text"]
     assert _custom(messages, "objection_card")["lang"] == "en"
@@ -60,12 +65,13 @@ def test_card_fits_a_phone_screen():
     for intent in OBJECTION_INTENTS:
         messages, _ = run_action(ActionObjectionCard(), make_tracker("new_rep", "老板说不行", intent))
         text = messages[0]["text"]
-        assert len(text) <= 320 and text.count("\n") <= 9, f"{intent} card too long for a phone: {len(text)} chars"
+        assert len(text) <= 320 and text.count("\n") <= 9, \
+            f"{intent} card too long for a phone: {len(text)} chars"
 
 
 def test_branch_button_gives_strategy_lines_principle_and_source():
     entities = [{"entity": "branch", "value": "price.higher.margin"}]
-    messages, events = run_action(ActionBranchStrategy(), make_tracker("after_price_card_en", "/choose_branch", "choose_branch", entities))
+    messages, events = run_action(ActionBranchStrategy(), _branch_tracker(entities))
     payload = _custom(messages, "strategy")
     _, branch = PLAYBOOK.branch("price.higher.margin")
     assert payload["branch"] == "price.higher.margin" and payload["lang"] == "en"
@@ -78,7 +84,7 @@ def test_branch_button_gives_strategy_lines_principle_and_source():
 
 def test_branch_with_sub_cases_offers_them_as_buttons():
     entities = [{"entity": "branch", "value": "price.higher"}]
-    messages, _ = run_action(ActionBranchStrategy(), make_tracker("after_price_card_en", "/choose_branch", "choose_branch", entities))
+    messages, _ = run_action(ActionBranchStrategy(), _branch_tracker(entities))
     payloads = [b["payload"] for b in messages[0]["buttons"]]
     assert any("price.higher.sell_through" in p for p in payloads)
     assert any("price.higher.margin" in p for p in payloads)
@@ -87,7 +93,7 @@ def test_branch_with_sub_cases_offers_them_as_buttons():
 @pytest.mark.parametrize("forged", ["../../etc/passwd", "price.nope", "x" * 5000])
 def test_forged_branch_payload_gets_the_card_again(forged):
     entities = [{"entity": "branch", "value": forged}]
-    messages, _ = run_action(ActionBranchStrategy(), make_tracker("after_price_card_en", "/choose_branch", "choose_branch", entities))
+    messages, _ = run_action(ActionBranchStrategy(), _branch_tracker(entities))
     assert "couldn't find that case" in messages[0]["text"]
     assert _custom(messages, "objection_card")["objection"] == "price"
 
@@ -100,7 +106,8 @@ def test_branch_without_any_objection_asks_for_one():
 def test_more_detail_lists_every_case_of_the_current_objection():
     messages, _ = run_action(ActionMoreDetail(), make_tracker("after_price_card_en", "more", "more_detail"))
     detail = _custom(messages, "objection_detail")
-    assert [c["id"] for c in detail["cases"]] == ["price.comparable", "price.higher", "price.higher.sell_through", "price.higher.margin"]
+    assert [c["id"] for c in detail["cases"]] == ["price.comparable", "price.higher",
+                                                  "price.higher.sell_through", "price.higher.margin"]
 
 
 def test_more_detail_without_objection():
@@ -127,25 +134,29 @@ def test_out_of_scope_never_invents_a_strategy():
 
 
 def test_switch_language_pins_the_choice():
-    messages, events = run_action(ActionSwitchLanguage(), make_tracker("new_rep", "说英文", "switch_language"))
+    messages, events = run_action(ActionSwitchLanguage(),
+                                  make_tracker("new_rep", "说英文", "switch_language"))
     assert slot_events(events) == {"language": "en", "language_pinned": "en"}
     assert "English" in messages[0]["text"]
 
 
 def test_pinned_language_wins_over_detected_script():
-    messages, events = run_action(ActionObjectionCard(), make_tracker("pinned_english", "老板说你们价格太高", "objection_price"))
+    messages, events = run_action(ActionObjectionCard(),
+                                  make_tracker("pinned_english", "老板说你们价格太高", "objection_price"))
     assert _custom(messages, "objection_card")["lang"] == "en"
     assert "language" not in slot_events(events)
 
 
 def test_language_button_payload():
     entities = [{"entity": "language", "value": "zh-Hant"}]
-    messages, events = run_action(ActionSwitchLanguage(), make_tracker("pinned_english", "/switch_language", "switch_language", entities))
+    tracker = make_tracker("pinned_english", "/switch_language", "switch_language", entities)
+    messages, events = run_action(ActionSwitchLanguage(), tracker)
     assert slot_events(events)["language_pinned"] == "zh-Hant"
     assert "繁體中文" in messages[0]["text"]
 
 
 def test_switch_without_target_asks_which():
-    messages, events = run_action(ActionSwitchLanguage(), make_tracker("new_rep", "换个语言", "switch_language"))
+    messages, events = run_action(ActionSwitchLanguage(),
+                                  make_tracker("new_rep", "换个语言", "switch_language"))
     assert _custom(messages, "language_menu")
     assert "language_pinned" not in slot_events(events)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from coach.content.drills import DrillLibrary, drill_files, load_drill
+from coach.content.drills import drill_files, load_drill
+from coach.content.library import DrillLibrary
 from coach.content.playbook import OBJECTION_INTENTS, default_playbook
 from coach.content.validate import main as validate_main
 from coach.settings import PROJECT_ROOT
@@ -107,7 +108,8 @@ def test_validate_command_lists_every_problem_and_fails(tmp_path, capsys):
 
 
 def test_validate_runs_as_a_command():
-    result = subprocess.run([sys.executable, "-m", "coach.content.validate"], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "coach.content.validate"], cwd=PROJECT_ROOT,
+                            capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "all OK" in result.stdout
 

@@ -10,7 +10,7 @@ from coach.content.playbook import OBJECTION_INTENTS, SEED_FILES, load_playbook
 from coach.errors import ContentError
 from tests.conftest import line_of_text
 
-# Case splits the seed documents and issue #2 requires, as dotted branch paths.
+# Case splits the seed documents require, as dotted branch paths.
 REQUIRED_BRANCHES = [
     "price.comparable", "price.higher", "price.higher.sell_through", "price.higher.margin",
     "policy.excuse", "policy.wants_support",
@@ -57,7 +57,8 @@ def test_supplier_relationship_says_how_it_is_built():
     assert len(cited) >= 2, "built from several seeds, so it should cite more than one"
 
 
-@pytest.mark.parametrize("path", ["price", "price.nope", "nope.comparable", "../../etc/passwd", "price..higher", ""])
+@pytest.mark.parametrize("path", ["price", "price.nope", "nope.comparable", "../../etc/passwd",
+                                  "price..higher", ""])
 def test_unknown_branch_paths_are_rejected(path):
     assert load_playbook().branch(path) is None
 
@@ -139,14 +140,16 @@ def test_duplicate_key_is_not_silently_dropped(playbook_copy):
 
 
 def test_id_must_match_file_name_and_intents_must_be_unique(playbook_copy):
-    (playbook_copy / "price_copy.yml").write_text((playbook_copy / "price.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    original = (playbook_copy / "price.yml").read_text(encoding="utf-8")
+    (playbook_copy / "price_copy.yml").write_text(original, encoding="utf-8")
     message = _problems(playbook_copy)
     assert "price_copy.yml:" in message and "[E101]" in message
 
 
 def test_missing_objection_file_is_reported(playbook_copy):
     (playbook_copy / "past_failure.yml").unlink()
-    assert "[E103] no playbook entry for objection intent 'objection_past_failure'" in _problems(playbook_copy)
+    message = _problems(playbook_copy)
+    assert "[E103] no playbook entry for objection intent 'objection_past_failure'" in message
 
 
 def test_every_problem_is_reported_not_just_the_first(playbook_copy):

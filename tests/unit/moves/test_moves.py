@@ -30,17 +30,20 @@ def test_tokens_are_the_pipelines_tokens(text):
 
 
 def test_generic_moves_are_the_nine_documented_ones():
-    assert generic_names() == ("acknowledge", "probe", "compare", "value", "isolate", "next_step", "concession",
-                               "argue", "give_up")
-    assert generic_moves()["argue"].effect.trust < 0 and generic_moves()["concession"].effect.mood == "pushes"
+    assert generic_names() == ("acknowledge", "probe", "compare", "value", "isolate", "next_step",
+                               "concession", "argue", "give_up")
+    moves = generic_moves()
+    assert moves["argue"].effect.trust < 0 and moves["concession"].effect.mood == "pushes"
 
 
 def test_move_model_learns_several_labels_per_reply():
-    texts = ["理解您", "我理解", "您担心什么", "为什么呢", "理解，您担心什么", "我理解，为什么呢", "好的", "今天天气不错"] * 3
+    texts = ["理解您", "我理解", "您担心什么", "为什么呢", "理解，您担心什么", "我理解，为什么呢", "好的",
+             "今天天气不错"] * 3
     labels = [["acknowledge"], ["acknowledge"], ["probe"], ["probe"], ["acknowledge", "probe"],
               ["acknowledge", "probe"], [], []] * 3
     model = MoveModel(labels=("acknowledge", "probe")).fit([tokenize(t) for t in texts], texts, labels)
-    predicted = model.predict([tokenize("理解您，您担心什么"), tokenize("天气不错")], ["理解您，您担心什么", "天气不错"])
+    replies = ["理解您，您担心什么", "天气不错"]
+    predicted = model.predict([tokenize(r) for r in replies], replies)
     assert set(predicted[0]) == {"acknowledge", "probe"} and predicted[1] == []
 
 
@@ -55,7 +58,8 @@ def test_training_file_uses_only_generic_moves():
     assert {m for _, moves in replies for m in moves} == set(generic_names())
 
 
-@pytest.mark.parametrize("text", ["您估计一个月能卖多少？咱们算一笔总利润的账", "您估計一個月能賣多少？咱們算算賬",
+@pytest.mark.parametrize("text", ["您估计一个月能卖多少？咱们算一笔总利润的账",
+                                  "您估計一個月能賣多少？咱們算算賬",
                                   "Let's work out the numbers together", "How much margin do you need?"])
 def test_key_move_found_by_trainer_phrases_and_patterns(text):
     assert MoveMatcher(DRILL.key_moves).find(text) == ["margin_math"]

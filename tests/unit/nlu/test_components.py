@@ -24,7 +24,8 @@ def test_normalizer_maps_traditional_and_keeps_the_original():
     ScriptNormalizer().process([message])
     assert message.get(TEXT) == "老板说价格太贵,要铺货"  # NFKC also folds the full-width comma
     assert message.get(ORIGINAL_TEXT) == "老闆說價格太貴，要鋪貨"
-    assert ORIGINAL_TEXT in message.output_properties, "actions need the original to reply in the rep's script"
+    assert ORIGINAL_TEXT in message.output_properties, \
+        "actions need the original to reply in the rep's script"
 
 
 def test_normalizer_leaves_simplified_untouched():
@@ -34,7 +35,7 @@ def test_normalizer_leaves_simplified_untouched():
 
 
 def test_stock_jieba_tokenizer_emits_whitespace_tokens():
-    # The bug being worked around (RasaHQ/rasa#7910); if this ever fails, the workaround can go.
+    # The Rasa bug being worked around; if this ever fails, the workaround can go.
     tokens = _tokenizer(JiebaTokenizer).tokenize(Message({TEXT: MIXED}), TEXT)
     assert any(not t.text.strip() for t in tokens)
 

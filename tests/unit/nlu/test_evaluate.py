@@ -8,7 +8,8 @@ from coach.nlu import evaluate as nlu_report
 
 
 def _report(scores: dict) -> dict:
-    return {i: {"precision": f, "recall": f, "f1-score": f, "support": 30, "confused_with": {}} for i, f in scores.items()}
+    return {i: {"precision": f, "recall": f, "f1-score": f, "support": 30, "confused_with": {}}
+            for i, f in scores.items()}
 
 
 def test_passes_at_the_bar():

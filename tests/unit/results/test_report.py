@@ -15,7 +15,8 @@ from coach.settings import PROJECT_ROOT
 T0 = 1_714_550_400.0  # 2024-05-01 08:00:00 UTC
 
 
-def result(result_id: str, rep_id: str, objection: str, score: int, passed: bool, minutes: int) -> DrillResult:
+def result(result_id: str, rep_id: str, objection: str, score: int, passed: bool,
+           minutes: int) -> DrillResult:
     return DrillResult(result_id=result_id, rep_id=rep_id, drill_id="d1", objection=objection, difficulty=1,
                        score=score, passed=passed, outcome="goal" if passed else "out_of_turns",
                        truth_uncovered=passed, moves=[["acknowledge"]],
@@ -42,7 +43,8 @@ def lines_for(output: str, rep: str) -> list:
 def test_table_shows_progress_per_rep_and_objection(db: Path, capsys: pytest.CaptureFixture) -> None:
     assert main(["--db", str(db)]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0].split()[:7] == ["rep", "objection", "attempts", "first", "best", "latest", "passed"]
+    header = ["rep", "objection", "attempts", "first", "best", "latest", "passed"]
+    assert out.splitlines()[0].split()[:7] == header
     # no_money sorts before price (objection_n < objection_p); last drill time in UTC
     assert lines_for(out, "alice") == [
         ["alice", "no_money", "1", "66", "66", "66", "1", "2024-05-01", "08:04"],
@@ -126,7 +128,7 @@ def test_columns_align_with_wide_characters() -> None:
     widths = {display_width(line) for line in lines}
     assert len(widths) == 1, lines
     objection_at = display_width(lines[0][:lines[0].index("objection")])
-    for line, short in zip(lines[2:], ("price", "past_failure", "price")):
+    for line, short in zip(lines[2:], ("price", "past_failure", "price"), strict=True):
         assert display_width(line[:line.index(short)]) == objection_at, line
 
 
@@ -152,15 +154,15 @@ def test_short_objection() -> None:
 def test_module_runs_from_the_command_line(db: Path, tmp_path: Path) -> None:
     target = tmp_path / "cli.csv"
     python = PROJECT_ROOT / ".venv" / "bin" / "python"
-    done = subprocess.run([str(python if python.exists() else sys.executable), "-m", "coach.results.report",
-                           "--db", str(db), "--csv", str(target)],
+    report = [str(python if python.exists() else sys.executable), "-m", "coach.results.report"]
+    done = subprocess.run([*report, "--db", str(db), "--csv", str(target)],
                           cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert ["bob", "price", "1", "30", "30", "30", "0", "2024-05-01", "08:05"] in lines_for(done.stdout, "bob")
+    bob = ["bob", "price", "1", "30", "30", "30", "0", "2024-05-01", "08:05"]
+    assert bob in lines_for(done.stdout, "bob")
     assert target.read_text(encoding="utf-8").splitlines()[0].startswith("rep_id,objection,attempts")
 
-    missing = subprocess.run([str(python if python.exists() else sys.executable), "-m", "coach.results.report",
-                              "--db", str(tmp_path / "missing.db")],
+    missing = subprocess.run([*report, "--db", str(tmp_path / "missing.db")],
                              cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
     assert missing.returncode == 2
     assert not (tmp_path / "missing.db").exists()

@@ -1,4 +1,5 @@
-"""The drill results store: roundtrip, exactly-once, progress, hostile text, threads, a killed writer, backends by URL.
+"""The drill results store: roundtrip, exactly-once, progress, hostile text, threads, a killed writer,
+backends by URL.
 
 The PostgreSQL backend against a real server: tests/scale/ (run by `make scale-test`)."""
 from __future__ import annotations
@@ -14,23 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from coach.results.store import (
-    PATH_SCHEME,
-    DrillResult,
-    PostgresBackend,
-    ProgressRow,
-    ResultsStore,
-    ResultsStoreError,
-    SQLiteBackend,
-    backend_for,
-    default_path,
-    default_store,
-    is_url,
-    redact,
-    register_backend,
-    url_scheme,
-)
-from coach.settings import PROJECT_ROOT
+from coach.errors import ResultsStoreError
+from coach.results import backends
+from coach.results.backends import PostgresBackend, SQLiteBackend, backend_for, register_backend
+from coach.results.backends.base import Backend, redact
+from coach.results.store import DrillResult, ProgressRow, ResultsStore, default_path, default_store
+from coach.settings import PATH_SCHEME, PROJECT_ROOT, is_url, url_scheme
+from tests.conftest import in_threads
 
 T0 = 1_714_550_400.0  # 2024-05-01 08:00 UTC
 
@@ -117,7 +108,8 @@ def test_progress_per_rep_and_objection(store: ResultsStore) -> None:
         ProgressRow("bob", "objection_price", 2, 80, 80, 30, 1, T0 + 60),
     ]
     assert store.progress("bob") == [ProgressRow("bob", "objection_price", 2, 80, 80, 30, 1, T0 + 60)]
-    assert all(type(v) is int for v in dataclasses.astuple(store.progress()[0])[2:7])  # counts/sums: plain ints
+    counts = dataclasses.astuple(store.progress()[0])[2:7]
+    assert all(type(v) is int for v in counts)  # counts/sums: plain ints
 
 
 def test_progress_breaks_same_time_ties_by_insertion_order(store: ResultsStore) -> None:
@@ -150,7 +142,8 @@ def test_hostile_strings_are_stored_verbatim(store: ResultsStore) -> None:
     assert store.count() == 2
     back = store.results(evil)
     assert len(back) == 1
-    assert (back[0].result_id, back[0].rep_id, back[0].drill_id, back[0].objection) == (evil, evil, html, html)
+    first = back[0]
+    assert (first.result_id, first.rep_id, first.drill_id, first.objection) == (evil, evil, html, html)
     assert back[0].transcript[0]["text"] == evil + html + "\" OR 1=1 --"
     assert [row.rep_id for row in store.progress()] == [evil, "alice"]
 
@@ -209,32 +202,12 @@ def test_closed_store_says_so(tmp_path: Path) -> None:
         s.count()
 
 
-def _in_threads(worker, count: int) -> list:
-    """Run worker(n) in `count` threads started together; return the exceptions they raised."""
-    errors: list = []
-    start = threading.Barrier(count)
-
-    def run(n: int) -> None:
-        try:
-            start.wait()
-            worker(n)
-        except BaseException as exc:  # collected: an assert inside a thread would be lost
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
-
-
 def test_concurrent_adds_from_threads(store: ResultsStore) -> None:
     def worker(n: int) -> None:
         for i in range(25):
             assert store.add(result(f"t{n}-{i}", rep_id=f"rep{n}", finished_at=T0 + i)) is True
 
-    assert _in_threads(worker, 8) == []
+    assert in_threads(worker, 8) == []
     assert store.count() == 200
     assert all(row.attempts == 25 for row in store.progress())
 
@@ -247,7 +220,7 @@ def test_retried_add_from_many_threads_and_two_connections_stores_once(tmp_path:
     def worker(n: int) -> None:
         outcomes.append(stores[n % 2].add(result("retried")))
 
-    errors = _in_threads(worker, 8)
+    errors = in_threads(worker, 8)
     try:
         assert errors == []
         assert sorted(outcomes) == [False] * 7 + [True]
@@ -267,7 +240,8 @@ i = 0
 while True:
     store.add(DrillResult(f"k{i}", f"rep{i % 7}", "price_basic", "objection_price", 2, i % 101, i % 2 == 0,
                           "goal", False, [["acknowledge"]] * 10,
-                          [{"turn": t, "speaker": "rep", "text": text} for t in range(5)], 1.0 * i, 1.0 * i + 1))
+                          [{"turn": t, "speaker": "rep", "text": text} for t in range(5)],
+                          1.0 * i, 1.0 * i + 1))
     print(f"k{i}", flush=True)
     i += 1
 """
@@ -375,12 +349,10 @@ def test_an_unknown_scheme_names_the_supported_ones_without_the_password() -> No
 
 
 def test_a_new_backend_registers_by_scheme(monkeypatch: pytest.MonkeyPatch) -> None:
-    import coach.results.store as module
-
-    monkeypatch.setattr(module, "_BACKENDS", dict(module._BACKENDS))
+    monkeypatch.setattr(backends, "BACKENDS", dict(backends.BACKENDS))
 
     @register_backend("memtest")
-    class Fake(module.Backend):
+    class Fake(Backend):
         name = "fake"
 
         def __init__(self, target: object) -> None:
@@ -430,7 +402,8 @@ def test_a_malformed_url_is_a_clear_error_without_the_password() -> None:
     with pytest.raises(ResultsStoreError) as info:
         ResultsStore(f"postgresql://coach:{SECRET}@127.0.0.1:5432/results?no_such_option=1")
     message = str(info.value)
-    assert "invalid results database URL" in message and "postgresql://user:password@host:port/dbname" in message
+    assert "invalid results database URL" in message
+    assert "postgresql://user:password@host:port/dbname" in message
     assert SECRET not in message
 
 

@@ -11,15 +11,19 @@ RESPONSES = [
     {"events": [], "responses": []},
     {"events": [{"event": "slot", "name": "drill", "value": {"turn": 2, "transcript": [{"text": "您好"}]}}],
      "responses": [{"text": "王老板：「太贵了」", "custom": {"type": "customer_line"}}]},
-    {"events": [{"event": "slot", "name": "drill_reply", "value": None}, {"event": "active_loop", "name": None}]},
+    {"events": [{"event": "slot", "name": "drill_reply", "value": None},
+                {"event": "active_loop", "name": None}]},
     {"events": "not a list"},
     {"events": [{"no_event_key": 1}]},
     {"responses": "nope"},
     {"events": [{"event": 5}]},
-    {"events": [{"event": "user", "text": "太贵了", "parse_data": {"intent": {"name": "objection_price", "confidence": 0.9},
-                                                             "entities": [{"entity": "drill_id", "value": "x"}]}}]},
-    {"events": [{"event": "user", "parse_data": {"entities": [{"entity": "drill_id"}]}}]},  # entity without value
-    {"events": [{"event": "bot", "text": "hi", "data": {"custom": {"type": "scorecard"}}}, {"event": "followup", "name": "x"}]},
+    {"events": [{"event": "user", "text": "太贵了",
+                 "parse_data": {"intent": {"name": "objection_price", "confidence": 0.9},
+                                "entities": [{"entity": "drill_id", "value": "x"}]}}]},
+    # an entity without a value
+    {"events": [{"event": "user", "parse_data": {"entities": [{"entity": "drill_id"}]}}]},
+    {"events": [{"event": "bot", "text": "hi", "data": {"custom": {"type": "scorecard"}}},
+                {"event": "followup", "name": "x"}]},
     {"events": [{"event": "no_such_event"}]},
     {"events": [{"name": "drill", "value": 1}]},  # no "event" key
     {"events": [{"event": "slot", "name": "drill"}]},  # slot without value
@@ -99,7 +103,8 @@ def test_event_type_lookup_is_memoised_but_unchanged() -> None:
 
     rasa_speedups.install()
     for cls in all_subclasses(Event):
-        assert Event.resolve_by_type(cls.type_name) is next(c for c in all_subclasses(Event) if c.type_name == cls.type_name)
+        first = next(c for c in all_subclasses(Event) if c.type_name == cls.type_name)
+        assert Event.resolve_by_type(cls.type_name) is first
     assert Event.resolve_by_type("slot") is SlotSet and Event.resolve_by_type("user") is UserUttered
     assert Event.resolve_by_type("no_such_event", default=SlotSet) is SlotSet
     assert Event.resolve_by_type("topic") is None
@@ -123,7 +128,8 @@ def test_sql_tracker_store_round_trip_with_the_slim_query(tmp_path) -> None:
     old = [SessionStarted(timestamp=1), UserUttered("你好", timestamp=2)]
     new = [SessionStarted(timestamp=3), ActionExecuted("action_listen", timestamp=4),
            UserUttered("太贵了", {"name": "objection_price", "confidence": 0.9}, timestamp=5),
-           SlotSet("drill", {"turn": 2, "transcript": ["您好"]}, timestamp=6), BotUttered("王老板：「贵」", timestamp=7)]
+           SlotSet("drill", {"turn": 2, "transcript": ["您好"]}, timestamp=6),
+           BotUttered("王老板：「贵」", timestamp=7)]
 
     async def run() -> tuple:
         await store.save(DialogueStateTracker.from_events("rep-1", old, domain.slots))
@@ -148,6 +154,8 @@ def test_patches_are_chosen_by_name() -> None:
     everything = list(rasa_speedups.PATCHES)
     assert everything[:2] == ["response_check", "shared_session"] and "sqlite_pool" in everything
     assert rasa_speedups.selected("all") == everything and rasa_speedups.selected("none") == []
-    assert rasa_speedups.selected("sqlite_pool, response_check") == ["response_check", "sqlite_pool"]  # registry order
-    with pytest.raises(ValueError, match=r"COACH_RASA_SPEEDUPS.*no_such_patch.*use all, none, or some of: response_check"):
+    # in registry order
+    assert rasa_speedups.selected("sqlite_pool, response_check") == ["response_check", "sqlite_pool"]
+    unknown = r"COACH_RASA_SPEEDUPS.*no_such_patch.*use all, none, or some of: response_check"
+    with pytest.raises(ValueError, match=unknown):
         rasa_speedups.selected("response_check,no_such_patch")

@@ -1,25 +1,22 @@
-"""Hostile and broken input, through both channels (REST and the page), and coach/server/channels/inbound.py alone.
+"""Hostile and broken input, checked by coach/server/channels/inbound.py alone (no server).
 
-Every request gets bot replies (2xx) or a 4xx with {"error": "..."}; never a 500 or a stack trace.
-"/intent{...}" payloads can't set the drill session or reach another rep, names that look like
-SQL or HTML are stored verbatim, and a failure inside the coach gives the "restarting" reply.
+Bad text, sender ids and bodies raise an InboundError with a 4xx status and a message saying
+what to send; names that look like SQL or HTML pass verbatim; a failure inside the coach gives
+the "restarting" reply. Through the running servers: tests/integration/test_hostile_input.py.
 """
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
-import sqlite3
-import urllib.error
-import urllib.request
 from types import SimpleNamespace
 from typing import Any, Optional
 
 import pytest
 
+from coach.errors import InboundError
 from coach.server.channels.inbound import (
     MAX_MESSAGE,
-    InboundError,
     Turn,
     check_sender,
     clean_message,
@@ -27,15 +24,9 @@ from coach.server.channels.inbound import (
     json_body,
     unavailable_messages,
 )
-from tests.conftest import payload, post
+from tests.conftest import HTML_NAME, SQL_NAMES
 
-SQL_NAMES = ["'; DROP TABLE results; --", '" OR 1=1 --']
-HTML_NAME = "<img src=x onerror=alert(1)>"
-OBJECTION = "老板说你们价格太高了"
-LEAKS = ("Traceback", 'File "', "Exception")
-
-
-# --- coach/server/channels/inbound.py without a server --------------------------------------------------------------
+# --- the text, the sender id and the body ----------------------------------------------------------------
 
 @pytest.mark.parametrize("raw, cleaned", [
     ("老板说\x00太贵\x07了\x1b", "老板说太贵了"),  # C0 controls go
@@ -101,7 +92,8 @@ def test_json_body_refuses_what_is_not_a_json_object(content_type, body, status)
 
 
 def test_json_body_reads_an_object():
-    assert json_body(_request(b'{"message": "\\ud800"}', "application/json; charset=utf-8"), "") == {"message": "\ud800"}
+    request = _request(b'{"message": "\\ud800"}', "application/json; charset=utf-8")
+    assert json_body(request, "") == {"message": "\ud800"}
 
 
 def _run(coro: Any) -> Any:
@@ -116,7 +108,8 @@ def test_handle_returns_the_replies():
     assert not turn.failed and turn.messages == [{"recipient_id": "rep-1", "text": "hello"}]
 
 
-@pytest.mark.parametrize("text, lang, words", [("老板说太贵了", "zh-Hans", "重启"), ("老闆說太貴了", "zh-Hant", "重"),
+@pytest.mark.parametrize("text, lang, words", [("老板说太贵了", "zh-Hans", "重启"),
+                                               ("老闆說太貴了", "zh-Hant", "重"),
                                                ("the owner says no", "en", "restarting")])
 def test_no_reply_at_all_gives_the_restarting_reply_in_the_reps_language(text, lang, words, caplog):
     async def silent(message):  # what Rasa does when the action server is down
@@ -126,7 +119,8 @@ def test_no_reply_at_all_gives_the_restarting_reply_in_the_reps_language(text, l
         turn = _run(handle(silent, text, "rep-1", "coach"))
     assert turn.failed
     [say, custom] = turn.messages
-    assert words in say["text"] and custom["custom"] == {"type": "service_unavailable", "retry": True, "lang": lang}
+    assert words in say["text"]
+    assert custom["custom"] == {"type": "service_unavailable", "retry": True, "lang": lang}
     [resend] = say["buttons"]
     assert resend["payload"] == text and text in resend["title"]  # one tap sends the same message again
     assert "action server" in caplog.text
@@ -159,147 +153,6 @@ def test_the_page_does_not_replay_a_restarting_reply_for_a_retried_id(monkeypatc
         return await channel._answer(("rep", "1"), lambda: run(False))  # ...and is then answered once
 
     assert _run(scenario()).messages == [{"text": "2"}] and calls == [True, False]
-
-
-# --- both channels against the running coach -----------------------------------------------------------
-
-def _http(port: int, path: str, body: Any, content_type: str = "application/json",
-          token: Optional[str] = None) -> tuple:
-    """(status, raw body text); never raises on 4xx/5xx."""
-    data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, headers={"Content-Type": content_type})
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode()
-
-
-def _checked(status: int, raw: str, bot: bool = True) -> tuple:
-    """Replies (2xx; `bot`: the bot's) or an {"error"} (4xx), nothing else, no internals -> (status, parsed)."""
-    assert not any(leak in raw for leak in LEAKS), raw[:500]
-    assert 200 <= status < 300 or 400 <= status < 500, (status, raw[:500])
-    parsed = json.loads(raw)
-    if status >= 400:
-        assert isinstance(parsed, dict) and isinstance(parsed.get("error"), str) and len(parsed["error"]) > 10, parsed
-    elif bot:
-        replies = parsed if isinstance(parsed, list) else parsed["messages"]
-        assert replies and all(r.get("text") or r.get("custom") for r in replies), parsed
-    return status, parsed
-
-
-def rest(port: int, body: Any, content_type: str = "application/json") -> tuple:
-    return _checked(*_http(port, "/webhooks/rest/webhook", body, content_type))
-
-
-def login(port: int, name: str) -> tuple:
-    """(token, sender id) for a rep name, through the page's login."""
-    status, body = _checked(*_http(port, "/webhooks/coach/login", {"name": name, "code": "coach-local"}), bot=False)
-    assert status == 200, body
-    return body["token"], body["sender"]
-
-
-_ids = iter(range(10 ** 6))
-
-
-def page(port: int, token: str, body: Any, content_type: str = "application/json") -> tuple:
-    if isinstance(body, str):
-        body = {"message": body, "id": f"hostile-{next(_ids)}"}
-    return _checked(*_http(port, "/webhooks/coach/message", body, content_type, token))
-
-
-def replies(parsed: Any) -> list:
-    return parsed if isinstance(parsed, list) else parsed["messages"]
-
-
-def kinds(parsed: Any) -> list:
-    return [r["custom"]["type"] for r in replies(parsed) if r.get("custom")]
-
-
-@pytest.fixture(scope="module")
-def page_token(servers) -> str:
-    return login(servers.port, "hostile-page")[0]
-
-
-def _send(channel: str, servers, token: str, message: Any, sender: str = "hostile-rest") -> tuple:
-    if channel == "rest":
-        return rest(servers.port, {"sender": sender, "message": message})
-    return page(servers.port, token, {"message": message, "id": f"hostile-{next(_ids)}"})
-
-
-CHANNELS = ["rest", "page"]
-# (message, expected status, what the reply must show)
-MESSAGES = [
-    ("", 400, "empty"), ("   \n\t  ", 400, "empty"), ("\u200f", 400, "empty"),
-    ("x" * 20000, 413, "2,000"), ("价" * 2001, 413, "2,000"),
-    ("老板说\x00你们价格\x07太高了\x1b[31m", 200, "objection_card"),
-    ("\u200f老板说你们价格太高了", 200, "objection_card"),
-    ("老板说你们价格太高了😀😀", 200, "objection_card"),
-    ("👨\u200d👩\u200d👧 老闆說你們價格太高了", 200, "objection_card"),
-    ("'; DROP TABLE results; --", 200, None), ('" OR 1=1 --', 200, None),
-    ("<img src=x onerror=alert(1)>", 200, None), ("<script>alert(1)</script>老板说太贵了", 200, None),
-    (5, 400, "string"), (None, 400, "missing"), (["老板说太贵了"], 400, "string"), ({"text": "hi"}, 400, "string"),
-]
-
-
-
-
-
-
-
-
-
-
-# --- "/intent{...}" payloads --------------------------------------------------------------------------
-
-def _drill_menu(parsed: Any) -> dict:
-    menu = payload(replies(parsed), "drill_menu")
-    assert menu["drills"], "the menu lists the drills to pick from"
-    return menu
-
-
-INJECTIONS_NO_DRILL = [
-    '/start_drill{"drill_id": "../../etc/passwd"}', '/start_drill{"drill_id": "/etc/passwd"}',
-    '/start_drill{"drill_id": "no_such_drill"}', '/start_drill{"drill": {"turn": 99}}',
-    '/start_drill{"drill_id":', '/start_drill{"drill_id": {"id": "price_margin"}}', '/start_drill{"drill_id": 7}',
-    '/start_drill{"drill_id": "%s"}' % ("a" * 1900), '/start_drill{"drill_id": "price_margin' + "x" * 1950 + '"}',
-]
-
-
-
-
-
-
-
-
-def _turns(messages: list, kind: str) -> list:
-    return [m["custom"]["turn"] for m in messages if (m.get("custom") or {}).get("type") == kind]
-
-
-
-
-# --- names, the results store and other reps ------------------------------------------------------------
-
-def _results(servers, rep_id: str) -> list:
-    with sqlite3.connect(servers.results_db) as db:
-        return db.execute("SELECT rep_id, drill_id FROM results WHERE rep_id = ?", (rep_id,)).fetchall()
-
-
-def _tables(servers) -> set:
-    with sqlite3.connect(servers.results_db) as db:
-        return {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-
-
-
-
-
-
-
-
-
-
 
 
 def test_the_send_again_button_shows_a_short_preview_but_resends_everything():

@@ -21,7 +21,8 @@ def test_token_roundtrip_and_tampering():
         assert read_token(junk, SECRET) is None
 
 
-@pytest.mark.parametrize("name, sender", [("  王小明 ", "王小明"), ("ＲＥＰ－７", "REP-7"), ("a\x00b\nc", "abc"),
+@pytest.mark.parametrize("name, sender", [("  王小明 ", "王小明"), ("ＲＥＰ－７", "REP-7"),
+                                          ("a\x00b\nc", "abc"),
                                           ("<script>", "<script>"), ("Anna  Lee", "Anna Lee")])
 def test_sender_ids_are_cleaned_but_kept(name, sender):
     assert sender_for(name) == sender
@@ -60,38 +61,3 @@ def test_merge_joins_text_and_payload_of_one_reply():
         {"text": "plain", "custom": {"type": "customer_line"}},
         {"custom": {"type": "orphan"}},
     ]
-
-
-# --- over HTTP against the running coach ---------------------------------------------------------
-import json  # noqa: E402
-import urllib.error  # noqa: E402
-import urllib.request  # noqa: E402
-
-
-def _call(port, path, body=None, token=None, headers=None):
-    data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/webhooks/coach/{path}", data=data,
-                                     headers={"Content-Type": "application/json", **(headers or {})})
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read() or b"null"), dict(response.headers)
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read() or b"null"), dict(exc.headers)
-
-
-def _login(port, name):
-    status, body, _ = _call(port, "login", {"name": name, "code": "coach-local"})
-    assert status == 200, body
-    return body["token"]
-
-
-
-
-
-
-
-
-
-

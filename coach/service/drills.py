@@ -1,0 +1,188 @@
+"""Role-play drills as the coach runs them: list, start, each rep reply, stop, finish, progress.
+
+Plain Python over plain inputs (rep id, language, text, entity values, NLU moves, the session);
+each call returns the replies to send and what becomes of the session. The Rasa actions
+(actions/drills.py) only translate between this and the tracker. The drill library, the results
+store and the playbook are passed in as providers, called on every use: the default ones follow
+$COACH_DRILLS_DIR and $COACH_RESULTS_DB, and tests pass fakes.
+"""
+from __future__ import annotations
+
+import logging
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Callable, List, Optional, Protocol, Sequence, Union
+
+from coach.content.drills import Drill
+from coach.content.library import default_library
+from coach.content.playbook import Playbook, default_playbook
+from coach.drill import engine
+from coach.drill.picker import pick, suggest
+from coach.drill.scoring import score
+from coach.drill.session import DrillSession
+from coach.i18n import localize
+from coach.moves.matcher import detect_moves, prepare_all
+from coach.replies import drills as replies
+from coach.replies.base import Reply
+from coach.replies.objections import plain
+from coach.results.store import DrillResult, ProgressRow, default_store
+
+logger = logging.getLogger(__name__)
+MAX_QUOTED = 1000  # characters of a rep reply kept in the session and transcript
+
+
+class Drills(Protocol):
+    """What the service needs of a drill library (coach.content.library.DrillLibrary)."""
+
+    def get(self, drill_id: str) -> Optional[Drill]: ...
+
+    def all(self) -> List[Drill]: ...
+
+
+class Results(Protocol):
+    """What the service needs of a results store (coach.results.store.ResultsStore)."""
+
+    def add(self, result: DrillResult) -> bool: ...
+
+    def progress(self, rep_id: Optional[str] = None) -> List[ProgressRow]: ...
+
+
+@dataclass
+class Outcome:
+    """The replies to send, in order, and the session afterwards."""
+
+    replies: List[Reply] = field(default_factory=list)
+    session: Optional[DrillSession] = None
+    kept: bool = False  # True: the session was left as it was (nothing to store in the slot)
+    over: bool = False  # reply(): the drill is over, or there is none; the form may close
+    text: Optional[str] = None  # reply(): the rep's reply as counted, when it was a turn
+
+
+class DrillService:
+    """Every drill use case; holds providers only, so one instance serves a whole process."""
+
+    def __init__(self, library: Callable[[], Drills] = default_library,
+                 store: Callable[[], Results] = default_store,
+                 playbook: Callable[[], Playbook] = default_playbook,
+                 clock: Callable[[], float] = time.time, rng: Optional[random.Random] = None) -> None:
+        self._library = library
+        self._store = store
+        self._playbook = playbook
+        self._clock = clock
+        self._rng = rng  # None: drills are picked and phrased at random
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def drill_for(self, session: Optional[DrillSession]) -> Optional[Drill]:
+        """The session's drill; None when its file was removed or broke meanwhile."""
+        return self._library().get(session.drill_id) if session else None
+
+    def progress_rows(self, rep_id: str) -> List[ProgressRow]:
+        try:
+            return self._store().progress(rep_id)
+        except Exception:  # a broken results file must not stop the drill itself
+            logger.exception("results store unavailable")
+            return []
+
+    def suggest(self, rep_id: str, exclude: Optional[str] = None) -> Optional[Drill]:
+        """The next drill for the rep's weakest objection."""
+        return suggest(self.progress_rows(rep_id), self._library().all(), exclude=exclude)
+
+    # --- the actions' work ---------------------------------------------------------------------
+
+    def list_drills(self, lang: str) -> Outcome:
+        return Outcome([replies.drill_menu(self._library().all(), self._playbook(), lang)])
+
+    def progress(self, rep_id: str, lang: str) -> Outcome:
+        """The rep's own figures per objection and what to do next."""
+        rows = self.progress_rows(rep_id)
+        return Outcome([replies.progress(rows, self._playbook(), lang, suggest(rows, self._library().all()))])
+
+    def start(self, rep_id: str, lang: str, text: str, drill_id: object,
+              running: Optional[DrillSession]) -> Outcome:
+        """A drill by id (a button, `drill_id` the entity's raw value) or named in `text`.
+
+        Nothing to start: a running drill goes on. A new drill ends the running one, scored first.
+        """
+        choice = self._choose(lang, text, drill_id)
+        running_drill = self.drill_for(running) if running and running.running else None
+        if isinstance(choice, Reply):
+            if running and running_drill:
+                return Outcome([choice, plain("drill_in_progress", lang)], running, kept=True)
+            return Outcome([choice])
+        sent = [self._scorecard(rep_id, lang, running_drill, engine.stop(running))] \
+            if running and running_drill else []
+        seed = self._rng.randrange(1 << 30) if self._rng else None
+        session, opening = engine.start(choice, lang, seed=seed)
+        sent += [replies.intro(choice, lang), replies.customer_line(choice, session, opening, "opening")]
+        return Outcome(sent, session)
+
+    def _choose(self, lang: str, text: str, drill_id: object) -> Union[Drill, Reply]:
+        """The drill to start, or the menu that says why there is none."""
+        library, playbook = self._library(), self._playbook()
+        # A "/start_drill..." payload never picks by its words: without a valid id (broken JSON, a
+        # forged entity) it is an unknown drill.
+        if drill_id is not None or text.startswith("/"):
+            drill = library.get(drill_id) if isinstance(drill_id, str) else None  # only known ids pass
+            return drill or replies.drill_menu(library.all(), playbook, lang, "drill_unknown")
+        drill, named = pick(text, library.all(), playbook, self._rng)
+        if drill is not None:
+            return drill
+        if not named:
+            return replies.drill_menu([], playbook, lang)
+        objection = playbook.for_intent(named[0])
+        title = localize(objection.title, lang) if objection else named[0]
+        return replies.drill_menu(library.all(), playbook, lang, "drill_none_for", objection=title)
+
+    def reply(self, lang: str, session: Optional[DrillSession], text: str,
+              nlu_moves: Sequence[str]) -> Outcome:
+        """One rep message during a drill: moves found, the customer moved, feedback and the answer."""
+        if session is None:
+            return Outcome(kept=True, over=True)
+        drill = self.drill_for(session)
+        if drill is None:
+            return Outcome([replies.drill_gone(session.drill_id, lang)], engine.stop(session), over=True)
+        text = text.strip()
+        if text.startswith("/"):  # a button (progress, a branch...) pressed mid-drill is not a reply
+            return Outcome([plain("drill_in_progress", lang)], session, kept=True)
+        text = text[:MAX_QUOTED]
+        prepare_all(self._library().all())  # cached per drill version: a no-op unless files changed
+        result = engine.step(drill, session, text, detect_moves(drill, text, nlu_moves))
+        sent = [] if drill.exam else [replies.feedback(drill, result, text, lang)]
+        if result.customer:
+            sent.append(replies.customer_line(drill, session, result.customer, result.state))
+        return Outcome(sent, session, over=bool(result.ended), text=text)
+
+    def stop(self, rep_id: str, lang: str, session: Optional[DrillSession]) -> Outcome:
+        """'stop': the running drill ends with a scorecard; with none running, say so."""
+        drill = self.drill_for(session)
+        if session is None or drill is None or session.ended == "stopped":
+            return Outcome([replies.not_running(self._library().all(), self._playbook(), lang)])
+        return Outcome([self._scorecard(rep_id, lang, drill, engine.stop(session))])
+
+    def finish(self, rep_id: str, lang: str, session: Optional[DrillSession]) -> Outcome:
+        """A drill that ended by itself (goal, turns, walk-away): its scorecard, stored once."""
+        drill = self.drill_for(session)
+        if session is None or drill is None or session.running:
+            return Outcome()
+        return Outcome([self._scorecard(rep_id, lang, drill, session)])
+
+    # --- scoring and storing -------------------------------------------------------------------
+
+    def _scorecard(self, rep_id: str, lang: str, drill: Drill, session: DrillSession) -> Reply:
+        """Score, store (exactly once: the session id is the result's key) and build the scorecard."""
+        card = score(drill, session)
+        result = DrillResult(
+            result_id=session.id, rep_id=rep_id, drill_id=drill.id, objection=drill.objections[0],
+            difficulty=drill.difficulty, score=card.score, passed=card.passed, outcome=card.outcome,
+            truth_uncovered=card.truth_uncovered, moves=card.moves, transcript=session.transcript_json(),
+            started_at=session.started_at, finished_at=self._clock())
+        saved = True
+        try:
+            self._store().add(result)
+        except Exception:  # the rep still gets the scorecard, told it was not kept
+            logger.exception("could not store drill result %s", session.id)
+            saved = False
+        suggestion = self.suggest(rep_id, exclude=drill.id)
+        return replies.scorecard(drill, card, session, lang, suggestion, saved=saved)

@@ -1,0 +1,50 @@
+"""Fixtures for the browser tests: Debian's chromium driven by Playwright, at a phone's 375×667.
+
+The coach is started by the project's own scripts/run.sh (the `servers` fixture). Screenshots
+of every flow go to results/screenshots/ (git-ignored) for a person to look at.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Dialog, sync_playwright
+
+from tests.browser.helpers import SHOTS
+
+CHROMIUM = "/usr/bin/chromium"
+# Flags the machine needs: no sandbox as root, and no background calls to Google's hosts.
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync", "--disable-quic"]
+PHONE = {"width": 375, "height": 667}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).is_file(), "chromium missing: `make test` installs it (scripts/browser_setup.sh)"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, servers, request):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+                                  locale="zh-CN")
+    page = context.new_page()
+    page.dialogs = []
+
+    def on_dialog(dialog: Dialog) -> None:
+        page.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.goto(f"http://localhost:{servers.port}/webhooks/coach/")
+    yield page
+    page.screenshot(path=str(SHOTS / f"{request.node.name}-end.png"), full_page=False)
+    assert page.errors == [], f"JavaScript errors: {page.errors}"
+    context.close()

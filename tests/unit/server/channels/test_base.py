@@ -1,0 +1,141 @@
+"""Both channels derive from CoachInput: /health, the one error shape, the Rasa patches (ASGI, no server)."""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from types import SimpleNamespace
+from typing import Any, Dict, List, Sequence, Tuple
+
+import pytest
+from rasa.core.actions.action import RemoteAction
+from rasa.core.channels.channel import register
+from rasa.core.channels.rest import RestInput
+from sanic import Sanic
+
+from coach.errors import CoachError, InboundError
+from coach.server import patches
+from coach.server.channels.base import CoachInput
+from coach.server.channels.rest import CoachRestInput
+from coach.server.channels.web import CoachWebInput
+
+CHANNELS = [CoachRestInput, CoachWebInput]
+_app_numbers = itertools.count()
+
+
+class _Agent:
+    """What Rasa's register() hands each message to: here, an echo."""
+
+    async def handle_message(self, message: Any) -> None:
+        await message.output_channel.send_text_message(message.sender_id, f"echo {message.text}")
+
+
+def _call(app: Sanic, method: str, path: str, body: bytes = b"",
+          headers: Sequence[Tuple[str, str]] = ()) -> Tuple[int, Any]:
+    """One HTTP request through the app's ASGI interface: (status, parsed JSON body)."""
+    async def run() -> Tuple[int, Any]:
+        sent: List[Dict[str, Any]] = []
+        if not app.router.finalized:  # ASGI start-up, once: it finalises the routes
+            lifespan: asyncio.Queue = asyncio.Queue()
+            await lifespan.put({"type": "lifespan.startup"})
+            scope = {"type": "lifespan", "asgi": {"version": "3.0"}}
+            started = asyncio.ensure_future(app(scope, lifespan.get, lambda message: asyncio.sleep(0)))
+            while not app.router.finalized:
+                await asyncio.sleep(0.01)
+            started.cancel()
+
+        async def receive() -> Dict[str, Any]:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message: Dict[str, Any]) -> None:
+            sent.append(message)
+
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+                 "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+                 "root_path": "",
+                 "headers": [(b"host", b"coach.test")] + [(k.encode(), v.encode()) for k, v in headers],
+                 "server": ("coach.test", 80), "client": ("127.0.0.1", 1)}
+        await app(scope, receive, send)
+        status = next(m["status"] for m in sent if m["type"] == "http.response.start")
+        answer = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+        return status, json.loads(answer)
+
+    return asyncio.run(run())
+
+
+@pytest.fixture
+def app(monkeypatch: pytest.MonkeyPatch) -> Sanic:
+    """A Sanic app with both channels mounted the way `rasa run` mounts them."""
+    monkeypatch.setenv("COACH_CHAT_SECRET", "test-secret")
+    sanic = Sanic(f"coach-test-{next(_app_numbers)}")  # Sanic keeps every app's name for good
+    sanic.ctx.agent = _Agent()
+    register([CoachRestInput(), CoachWebInput()], sanic, route="/webhooks/")
+    return sanic
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_both_channels_derive_from_the_base(channel: type) -> None:
+    assert issubclass(channel, CoachInput)
+    assert channel.from_credentials(None).name() == {CoachRestInput: "rest", CoachWebInput: "coach"}[channel]
+
+
+def test_the_rest_channel_is_still_a_rasa_rest_input() -> None:
+    assert issubclass(CoachRestInput, RestInput) and CoachRestInput.name() == RestInput.name()
+
+
+@pytest.mark.parametrize("path", ["/webhooks/rest/health", "/webhooks/rest/", "/webhooks/coach/health"])
+def test_both_channels_answer_health(app: Sanic, path: str) -> None:
+    assert _call(app, "GET", path) == (200, {"status": "ok"})
+
+
+Headers = List[Tuple[str, str]]
+JSON: Headers = [("content-type", "application/json")]
+
+
+@pytest.mark.parametrize("path, body, headers, status, words", [
+    ("/webhooks/rest/webhook", b'{"sender": "rep-1"}', JSON, 400, "missing"),
+    ("/webhooks/rest/webhook", b"hi", [("content-type", "text/plain")], 415, "Content-Type"),
+    ("/webhooks/coach/message", b"{}", JSON, 401, "log in"),
+    ("/webhooks/coach/message", b"{}", [("origin", "http://evil.example")], 403, "other sites"),
+    ("/webhooks/coach/login", b'{"name": "", "code": "x"}', JSON, 400, "name"),
+    ("/webhooks/coach/login", b'{"name": "a", "code": "x"}', JSON, 401, "code"),
+])
+def test_an_inbound_error_is_the_one_error_shape(app: Sanic, path: str, body: bytes, headers: Headers,
+                                                 status: int, words: str) -> None:
+    got, parsed = _call(app, "POST", path, body, headers)
+    assert got == status and list(parsed) == ["error"] and words in parsed["error"]
+
+
+def test_a_good_message_reaches_rasa_through_the_base(app: Sanic) -> None:
+    body = b'{"sender": "rep-1", "message": "hi"}'
+    status, replies = _call(app, "POST", "/webhooks/rest/webhook", body, JSON)
+    assert status == 200 and replies == [{"recipient_id": "rep-1", "text": "echo hi"}]
+
+
+def test_a_missing_page_file_is_a_404_in_the_error_shape(app: Sanic) -> None:
+    assert _call(app, "GET", "/webhooks/coach/static/no-such-file.js") == (404, {"error": "not found"})
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_creating_a_channel_installs_the_patches(channel: type, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COACH_CHAT_SECRET", "test-secret")
+    monkeypatch.setattr(patches, "_installed", None)
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", lambda self, result: "rasa's own")
+    channel()
+    assert RemoteAction._validate_action_result.__module__ == "coach.server.patches"
+
+
+def test_inbound_errors_are_coach_errors() -> None:
+    error = InboundError(413, "too long")
+    assert isinstance(error, CoachError)
+    assert (error.status, error.message, str(error)) == (413, "too long", "too long")
+
+
+def test_a_channel_without_routes_says_so() -> None:
+    class Bare(CoachInput):
+        @classmethod
+        def name(cls) -> str:
+            return "bare"
+
+    with pytest.raises(NotImplementedError):
+        Bare().blueprint(SimpleNamespace())  # type: ignore[arg-type]

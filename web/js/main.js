@@ -1,0 +1,101 @@
+// Objection Coach chat page: start-up and wiring. Modules: i18n (strings from the server),
+// store (the phone's copy), transcript (messages on screen), outbox (sending, offline),
+// login, chrome (labels, mode), render/ (one renderer per reply type, see render/registry.js).
+import { STOP_PAYLOAD } from "./chrome.js";
+import { $, str } from "./dom.js";
+import { hooks } from "./hooks.js";
+import { DEFAULT_LANG, known, t } from "./i18n.js";
+import { followReply, setLang, switchLanguage } from "./language.js";
+import { askLogin, onLogin, showChat } from "./login.js";
+import { checkHealth, goOffline, isSending, pump, resume, retry, submit } from "./outbox.js";
+import { isLogKey, KEY_AUTH, KEY_LANG, load, state } from "./store.js";
+import { openTranscript } from "./transcript.js";
+
+const STRINGS_RETRY_MS = 3000;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function autosize() {
+  const input = $("composer-input");
+  input.style.height = ""; // CSSOM: fine under the CSP
+  if (input.value) input.style.height = Math.min(input.scrollHeight + 4, 140) + "px"; // + the 2 px borders
+}
+
+function sendTyped() {
+  const input = $("composer-input");
+  const text = input.value;
+  if (!text.trim()) return;
+  input.value = "";
+  autosize();
+  submit(text, text);
+}
+
+function editFailed(rec) {
+  const input = $("composer-input");
+  input.value = rec.payload;
+  autosize();
+  input.focus();
+}
+
+function wireComposer() {
+  $("composer").addEventListener("submit", (e) => {
+    e.preventDefault();
+    sendTyped();
+  });
+  $("composer-input").addEventListener("keydown", (e) => {
+    // Enter sends, Shift+Enter is a new line; Enter that confirms a Chinese IME candidate is not a send.
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+      e.preventDefault();
+      sendTyped();
+    }
+  });
+  $("composer-input").addEventListener("input", autosize);
+}
+
+function wireHeader() {
+  $("login-form").addEventListener("submit", onLogin);
+  $("login-cancel").addEventListener("click", showChat);
+  $("change-name").addEventListener("click", () => askLogin(false));
+  for (const b of document.querySelectorAll(".lang-switch button")) {
+    b.addEventListener("click", () => switchLanguage(b.dataset.lang));
+  }
+  $("stop-drill").addEventListener("click", () => submit(t("page_stop"), STOP_PAYLOAD));
+  $("progress-button").addEventListener("click", () => submit(t("button_progress"), "/my_progress"));
+  $("drills-button").addEventListener("click", () => submit(t("page_drills"), "/list_drills"));
+}
+
+function wireWindow() {
+  window.addEventListener("online", checkHealth);
+  window.addEventListener("offline", goOffline);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") resume();
+  });
+  // Another tab of the same rep wrote the transcript: show its version.
+  window.addEventListener("storage", (e) => {
+    if (isLogKey(e.key) && !isSending()) openTranscript(state.auth.sender);
+  });
+}
+
+// Nothing is drawn before the strings are here; with neither server nor a saved copy, keep trying.
+async function loadStrings() {
+  const stored = load(KEY_LANG, null);
+  const lang = known(stored) ? stored : DEFAULT_LANG;
+  while (!(await setLang(lang, false))) await sleep(STRINGS_RETRY_MS);
+  document.body.dataset.ready = "true";
+}
+
+async function init() {
+  Object.assign(hooks, { send: submit, retry, edit: editFailed, expired: () => askLogin(true), replyLang: followReply });
+  wireComposer();
+  wireHeader();
+  wireWindow();
+  await loadStrings();
+  const auth = load(KEY_AUTH, null);
+  if (!auth || !auth.token || !auth.sender) return askLogin(false);
+  state.auth = { token: str(auth.token), sender: str(auth.sender), name: str(auth.name || auth.sender) };
+  await openTranscript(state.auth.sender);
+  showChat();
+  if (navigator.onLine === false) goOffline();
+  else pump();
+}
+
+init();
