@@ -25,7 +25,8 @@ export ACTION_PORT
 # Drills are not here either: trainers add them without retraining.
 TRAIN_INPUTS := config.yml domain.yml data/rules.yml data/stories.yml $(wildcard data/nlu/*.yml) \
                 data/lexicon/sales_terms.txt $(wildcard coach/nlu/*.py) $(wildcard coach/nlp/*.py) coach/i18n/__init__.py \
-                data/moves/train.yml data/moves/moves.yml coach/moves/model.py coach/content/moves.py
+                data/moves/train.yml data/moves/playbook_lines.yml data/moves/moves.yml coach/moves/model.py \
+                coach/content/moves.py
 
 .PHONY: help setup train run shell test unit lint browser validate validate-drills test-nlu test-moves test-stories nlu-report \
         moves-report report bench compare-pipelines lock clean
@@ -97,7 +98,8 @@ test-nlu: train
 	$(PY) -m coach.nlu.evaluate check results/nlu
 
 test-moves: train
-	@echo "[test] move detection on the held-out rep replies tests/moves/heldout.yml"
+	@echo "[test] move detection on tests/moves/ (heldout, keymoves_heldout, negation); playbook_lines.yml up to date"
+	$(PY) -m coach.moves.playbook_lines --check
 	$(PY) -m coach.nlu.evaluate_moves check
 
 # --e2e makes the story test also check the NLU intent of each user line (without it only actions are checked).
@@ -129,6 +131,7 @@ scale-test: train
 	@scripts/scale_test.sh
 
 moves-report: train
+	$(PY) -m coach.moves.playbook_lines --check
 	$(PY) -m coach.nlu.evaluate_moves markdown docs/moves.md
 
 compare-pipelines: setup

@@ -35,9 +35,16 @@ def nlu_moves(tracker: Tracker) -> List[str]:
 
 
 def language(tracker: Tracker) -> Tuple[str, Events]:
-    """Reply language for this turn, plus the SlotSet event that remembers it."""
+    """Reply language for this turn, plus the SlotSet event that remembers it.
+
+    A button's /payload gives no clue of its own: before any language was used, it is answered in
+    the language of the page it was pressed on (the chat page sends it as metadata "lang").
+    """
     previous = tracker.get_slot("language")
-    lang = i18n.reply_language(user_text(tracker), tracker.get_slot("language_pinned"), previous)
+    text = user_text(tracker)
+    page = ((tracker.get_last_event_for("user") or {}).get("metadata") or {}).get("lang")
+    fallback = previous or (page if text.startswith("/") else None)
+    lang = i18n.reply_language(text, tracker.get_slot("language_pinned"), fallback)
     return lang, ([] if lang == previous else [SlotSet("language", lang)])
 
 

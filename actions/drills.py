@@ -1,9 +1,10 @@
 """Role-play drill actions: list, start, each rep turn (the form's validation), stop, end, progress.
 
-A running drill is the `drill_form` loop: every rep message fills `drill_reply` and goes to
-ValidateDrillForm, except stop_drill (ends it) and start_drill (replaces it with a new drill).
-The session itself is the `drill` slot. The drill logic is coach.service.drills.DrillService;
-these adapters only read the tracker and turn its answers into events.
+A running drill is the `drill_form` loop: every rep message, whatever its intent, fills
+`drill_reply` and goes to ValidateDrillForm. The service decides whether it is a reply to the
+customer or a command (stop, another drill, go on: coach.service.control); stop and another drill
+ask once, the question being the `drill_pending` slot. A confirmed stop ends the form like a drill
+that ended by itself, so action_drill_end scores it. The session itself is the `drill` slot.
 """
 from __future__ import annotations
 
@@ -18,17 +19,20 @@ from actions.base import (
     Answer,
     CoachAction,
     drill_session,
+    entity,
     language,
     nlu_moves,
     send,
     session_slot,
     user_text,
 )
+from coach import i18n
+from coach.service.control import RepMessage
 
 
 def _cleared() -> List[Dict[str, Any]]:
     """The session is over: clear it, and the form's reply slot with it."""
-    return [SlotSet("drill", None), SlotSet("drill_reply", None)]
+    return [SlotSet("drill", None), SlotSet("drill_reply", None), SlotSet("drill_pending", None)]
 
 
 class ActionListDrills(CoachAction):
@@ -53,12 +57,13 @@ class ActionStartDrill(CoachAction):
         if outcome.session is None:
             events.append(SlotSet("drill", None))
         elif not outcome.kept:  # a new drill: its session, and the form asks for the first reply
-            events += [SlotSet("drill", outcome.session.to_slot()), SlotSet("drill_reply", None)]
+            events += [SlotSet("drill", outcome.session.to_slot()), SlotSet("drill_reply", None),
+                       SlotSet("drill_pending", None)]
         return Answer(outcome.replies, events)
 
 
 class ValidateDrillForm(FormValidationAction):
-    """Each rep reply in a drill: detect moves, move the customer, give feedback."""
+    """Each rep message in a drill: a reply (moves, the customer, feedback) or a command, asked once."""
 
     def name(self) -> str:
         return "validate_drill_form"
@@ -74,11 +79,20 @@ class ValidateDrillForm(FormValidationAction):
             return {}
         lang, events = language(tracker)
         slots: Dict[str, Any] = {e["name"]: e["value"] for e in events}
+        wanted = entity(tracker, "language")
+        if wanted in i18n.LANGUAGES and user_text(tracker).startswith("/switch_language"):
+            lang = slots["language"] = slots["language_pinned"] = wanted  # a language button, pinned
         session = drill_session(tracker)
-        outcome = CoachAction.drills.reply(lang, session, user_text(tracker), nlu_moves(tracker))
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        message = RepMessage(user_text(tracker), nlu_moves(tracker), intent,
+                             next(tracker.get_latest_entity_values("drill_id"), None))
+        outcome = CoachAction.drills.turn(tracker.sender_id, lang, session, message,
+                                          tracker.get_slot("drill_pending"))
         send(dispatcher, outcome.replies)
         if not outcome.kept:
             slots["drill"] = session_slot(outcome.session)
+        slots["drill_pending"] = outcome.pending
+        slots["drill_id"] = None  # a drill button's id counts for its message only
         # A filled drill_reply completes the form: "-" when there is no drill left to reply to.
         slots["drill_reply"] = (outcome.text if outcome.text is not None else "-") if outcome.over else None
         return slots
@@ -94,7 +108,11 @@ class ActionDrillEnd(CoachAction):
 
 
 class ActionStopDrill(CoachAction):
-    """'退出' / 'stop': end the running drill with a scorecard, or say none is running."""
+    """'退出' / 'stop' (or "go on") outside the drill form: says none is running.
+
+    A running drill is stopped by the form itself, after asking. A session left in the slot without
+    the form (a new Rasa session carried it over) is ended here at once, with its scorecard.
+    """
 
     action_name = "action_stop_drill"
 

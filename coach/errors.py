@@ -65,6 +65,15 @@ CODES: dict[str, tuple[str, str]] = {
         "playbook folder {folder} has no .yml files",
         "Point COACH_PLAYBOOK_DIR at the folder that holds the playbook.",
     ),
+    "E107": (
+        "unknown move '{move}' in '{field}'",
+        "Use a generic move from data/moves/moves.yml: {generic}.",
+    ),
+    "E108": (
+        "case '{case}' both recommends and discourages '{move}'",
+        "Keep '{move}' in one list: the drills credit what a case recommends and may penalise what it "
+        "discourages.",
+    ),
     # Drills (data/drills/*.yml, docs/drills.md)
     "E201": (
         "drill id '{id}' does not match the file name '{stem}'",
@@ -99,6 +108,26 @@ CODES: dict[str, tuple[str, str]] = {
         "key move '{move}': spaCy pattern {index} is invalid: {detail}",
         "Fix the token pattern; see https://spacy.io/usage/rule-based-matching (keys such as LOWER, "
         "TEXT, REGEX, IN, OP).",
+    ),
+    "E212": (
+        "{stage}: case '{case}' is not in the playbook",
+        "Use a branch path from data/playbook, e.g. price.higher.margin (the objection id, then the branch "
+        "ids).",
+    ),
+    "E213": (
+        "'rubric.forbidden' penalises '{move}', but {stage} trains case '{case}', whose strategy "
+        "recommends it",
+        "Remove '{move}' from 'forbidden' (list it under 'required' to credit it), or name the case the "
+        "stage really trains: the playbook is the reference.",
+    ),
+    "E214": (
+        "'effects' make '{move}' lower trust or push or cool the customer, but {stage} trains case '{case}', "
+        "whose strategy recommends it",
+        "Remove the effect for '{move}', or give it a non-negative trust and the mood 'opens'.",
+    ),
+    "E215": (
+        "'red_lines' lists '{move}', but {stage} trains case '{case}', whose strategy recommends it",
+        "Remove '{move}' from 'red_lines': a red line is a move no case of the playbook recommends.",
     ),
     "E211": (
         "drill folder {folder} has no .yml files",

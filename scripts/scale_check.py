@@ -33,6 +33,7 @@ DRILL_REPLIES = ["理解，进货价格谁都要算清楚。您是跟哪家、�
                  "您主要是担心顾客不接受，还是担心利润不够？",
                  "您估计一个月能卖多少？咱们一起算一笔总利润的账。"]
 STOP = "退出"
+STOP_CONFIRM = "/stop_drill"  # a stop asks once; its "end and score" button sends this
 # Fired at once, half at each replica, all for the same rep: only the lock store keeps them in turn.
 CONCURRENT = ["老板说你们太贵了", "店主想做我们的独家代理", "老板说市场不景气，过段时间再来",
               "老板说要先铺货，卖了再结账", "老板说没钱进新货", "老板说跟现在的厂家关系很好"]
@@ -121,7 +122,11 @@ def drill_across_replicas(checks: Checks, replicas: Sequence[int], sender: str) 
     checks.check(turns == sorted(set(turns)) and len(turns) == len(DRILL_REPLIES) + 1,
                  f"turn numbers strictly increase across replicas: {turns}")
     step += 1
-    answer = rest(port(step), sender, STOP)
+    asked = rest(port(step), sender, STOP)
+    checks.check(bool(customs(asked, "drill_confirm")), f"'{STOP}' on replica :{port(step)}: asked once",
+                 f"got {kinds(asked)}")
+    step += 1
+    answer = rest(port(step), sender, STOP_CONFIRM)
     cards = customs(answer, "scorecard")
     checks.check(len(cards) == 1 and cards[0]["drill_id"] == DRILL and cards[0]["outcome"] == "stopped"
                  and cards[0]["turns"] == len(DRILL_REPLIES),
@@ -266,7 +271,7 @@ def cmd_consistency(args: argparse.Namespace) -> int:
         card = drill_across_replicas(checks, replicas, sender)
         if card is not None:
             shared_results(checks, args.results_db, actions, sender, card)
-        sent = ["老板说你们价格太高了", START, *DRILL_REPLIES, STOP]
+        sent = ["老板说你们价格太高了", START, *DRILL_REPLIES, STOP, STOP_CONFIRM]
         concurrent_messages(checks, replicas, sender)
         tracker_consistent(checks, args.tracker_db, sender, sent + CONCURRENT)
         redis_used(checks, args.redis_port)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Iterator, Optional, Union
 
 from coach import settings
+from coach.content.drill_cases import DEFAULT_RED_LINES, case_moves, case_problems
 from coach.content.moves import Effect, Move, generic_moves
 from coach.content.playbook import OBJECTION_INTENTS, SEED_FILES, Playbook
 from coach.content.schema_check import check
@@ -37,6 +38,7 @@ class KeyMove:
     means: Text
     phrases: tuple[str, ...] = ()
     patterns: tuple[Any, ...] = ()  # spaCy Matcher token patterns
+    examples: tuple[str, ...] = ()  # sample replies a per-drill classifier learns the move from
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,10 @@ class Stage:
     goal_min_trust: int
     lines: dict[str, tuple[Text, ...]]  # customer state -> what the customer may say in it
     strategy: tuple[Step, ...]
+    cases: tuple[str, ...] = ()  # the playbook cases this stage trains, e.g. price.higher.margin
+    recommends: tuple[str, ...] = ()  # what those cases' strategies recommend (from the playbook)
+    closes: tuple[str, ...] = ()  # moves that close those cases well (a polite no: keep in touch)
+    answers_truth: Optional[str] = None  # the move that answers the hidden truth; None: none declared
 
     def lines_for(self, state: str) -> tuple[Text, ...]:
         while state and not self.lines.get(state):
@@ -100,6 +106,7 @@ class Drill:
     forbidden: tuple[tuple[str, int], ...]  # (move, penalty)
     model_answer: Text
     file: Optional[Path] = None
+    red_lines: tuple[str, ...] = DEFAULT_RED_LINES  # moves that fail the drill whatever the score
     version: str = ""  # changes when the file changes; a running session notices
 
     @property
@@ -132,6 +139,10 @@ def _move_refs(data: LineDict) -> Iterator[MoveRef]:
             yield name, f"stages[{i}].goal.moves", stage["goal"]["moves"], j
         for j, step in enumerate(stage["strategy"]):
             yield step["move"], f"stages[{i}].strategy[{j}].move", step, "move"
+        if "answers_truth" in stage:
+            yield stage["answers_truth"], f"stages[{i}].answers_truth", stage, "answers_truth"
+    for j, name in enumerate(data.get("red_lines", [])):
+        yield name, "red_lines", data["red_lines"], j
     for j, item in enumerate(data["rubric"]["required"]):
         if "move" in item:
             yield item["move"], f"rubric.required[{j}].move", item, "move"
@@ -217,7 +228,8 @@ def _reference_problems(data: LineDict, path: Path, playbook: Optional[Playbook]
 def cross_check(data: LineDict, path: Path, playbook: Optional[Playbook]) -> list[Problem]:
     """Problems the schema cannot express; `data` has already passed the schema."""
     return [*_move_problems(data, path), *_text_problems(data, path),
-            *_reference_problems(data, path, playbook), *_pattern_problems(data, path)]
+            *_reference_problems(data, path, playbook), *case_problems(data, path, playbook),
+            *_pattern_problems(data, path)]
 
 
 # --- building the Drill ---------------------------------------------------------------------------
@@ -236,8 +248,19 @@ def _optional_text(node: Any) -> Text:
     return text(node) if _TEXT_KEYS & set(node) else Text()
 
 
-def _stage(node: LineDict) -> Stage:
+def _answers_truth(node: LineDict, data: LineDict) -> Optional[str]:
+    """As written, else the stage's first strategy move that is a required key move."""
+    if "answers_truth" in node:
+        return str(node["answers_truth"])
+    required = {item.get("move") for item in data["rubric"]["required"]}
+    keys = data.get("key_moves", {})
+    return next((s["move"] for s in node["strategy"] if s["move"] in keys and s["move"] in required), None)
+
+
+def _stage(node: LineDict, data: LineDict, playbook: Optional[Playbook]) -> Stage:
     truth, goal = node["hidden_truth"], node["goal"]
+    cases = tuple(node.get("cases", ()))
+    recommends, closes = case_moves(playbook, cases)
     return Stage(
         objection=node["objection"],
         truth_id=truth["id"],
@@ -251,6 +274,10 @@ def _stage(node: LineDict) -> Stage:
         goal_min_trust=goal.get("min_trust", 0),
         lines={state: tuple(text(x) for x in lines) for state, lines in node["lines"].items()},
         strategy=tuple(Step(s["move"], text(s["tip"]), text(s["line"])) for s in node["strategy"]),
+        cases=cases,
+        recommends=recommends,
+        closes=closes,
+        answers_truth=_answers_truth(node, data),
     )
 
 
@@ -274,10 +301,10 @@ def _moves(data: LineDict, keys: dict[str, KeyMove]) -> dict[str, Move]:
     return moves
 
 
-def _build(data: LineDict, path: Path, version: str) -> Drill:
+def _build(data: LineDict, path: Path, version: str, playbook: Optional[Playbook]) -> Drill:
     keys = {
         name: KeyMove(name, text(spec["label"]), text(spec["means"]), tuple(spec.get("phrases", [])),
-                      tuple(_plain(spec.get("patterns", []))))
+                      tuple(_plain(spec.get("patterns", []))), tuple(spec.get("examples", [])))
         for name, spec in data.get("key_moves", {}).items()
     }
     rubric = data["rubric"]
@@ -295,13 +322,14 @@ def _build(data: LineDict, path: Path, version: str) -> Drill:
         source=dict(data["source"]),
         key_moves=keys,
         moves=_moves(data, keys),
-        stages=tuple(_stage(s) for s in data["stages"]),
+        stages=tuple(_stage(s, data, playbook) for s in data["stages"]),
         pass_mark=rubric["pass_mark"],
         required=tuple(_rubric_item(item) for item in rubric["required"]),
         forbidden=tuple((item["move"], item["penalty"]) for item in rubric.get("forbidden", [])),
         model_answer=text(data["model_answer"]),
         file=path,
         version=version,
+        red_lines=tuple(data.get("red_lines", [m for m in DEFAULT_RED_LINES if m in generic_moves()])),
     )
 
 
@@ -325,7 +353,7 @@ def load_drill(path: Union[str, Path],
     if problems:
         return None, sorted(set(problems), key=lambda p: (p.line or 0, p.code, p.message))
     stat = path.stat()
-    return _build(data, path, f"{stat.st_mtime_ns}:{stat.st_size}"), []
+    return _build(data, path, f"{stat.st_mtime_ns}:{stat.st_size}", playbook), []
 
 
 def drill_files(folder: Path) -> list[Path]:

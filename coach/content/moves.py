@@ -47,7 +47,7 @@ def _load(path: Path) -> dict[str, Move]:
 
 @process_cache
 def generic_moves() -> dict[str, Move]:
-    """name -> Move for the nine generic moves, in file order."""
+    """name -> Move for the generic moves, in file order."""
     return _load(MOVES_FILE)
 
 

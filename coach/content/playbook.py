@@ -11,6 +11,7 @@ from typing import Iterator, Optional, Union
 
 from coach import settings
 from coach.cache import process_cache
+from coach.content.moves import generic_names
 from coach.content.schema_check import check
 from coach.content.text import Text, text
 from coach.content.yaml_source import LineDict, LineList, load_yaml
@@ -47,6 +48,15 @@ class Source:
 
 
 @dataclass(frozen=True)
+class SampleLine:
+    """One sample line of a case, with the generic moves it makes (what the drills must credit)."""
+
+    text: Text
+    moves: tuple[str, ...]
+    needs_context: Optional[str] = None  # why the line can't be judged on its own; None = it can
+
+
+@dataclass(frozen=True)
 class Branch:
     """One documented case of an objection, with its strategy; may have sub-cases."""
 
@@ -58,6 +68,10 @@ class Branch:
     principle: Text
     source: Source
     children: tuple[Branch, ...] = ()
+    samples: tuple[SampleLine, ...] = ()  # the lines again, with their moves
+    recommends: tuple[str, ...] = ()  # moves the case's strategy asks for: a drill never penalises them
+    discourages: tuple[str, ...] = ()  # moves the strategy warns against
+    goal_moves: tuple[str, ...] = ()  # moves that close this case well (a polite no: keep in touch)
 
 
 @dataclass(frozen=True)
@@ -99,6 +113,15 @@ class Playbook:
             level = found.children
         return None if found is None else (objection, found)
 
+    def cases(self) -> Iterator[Branch]:
+        """Every branch of every objection, parents before their children."""
+        def walk(branches: tuple[Branch, ...]) -> Iterator[Branch]:
+            for branch in branches:
+                yield branch
+                yield from walk(branch.children)
+        for objection in self.ordered():
+            yield from walk(objection.branches)
+
     def ordered(self) -> list[Objection]:
         return [self.objections[i] for i in OBJECTION_INTENTS if i in self.objections]
 
@@ -114,6 +137,10 @@ def _branch(node: LineDict, parent: str) -> Branch:
         principle=text(node["principle"]),
         source=Source(**node["source"]),
         children=tuple(_branch(child, path) for child in node.get("branches", [])),
+        samples=tuple(SampleLine(text(x), tuple(x["moves"]), x.get("needs_context")) for x in node["lines"]),
+        recommends=tuple(node["recommends"]),
+        discourages=tuple(node.get("discourages", ())),
+        goal_moves=tuple(node.get("goal_moves", ())),
     )
 
 
@@ -124,6 +151,22 @@ def _sibling_problems(branches: LineList, file: Path) -> Iterator[Problem]:
             yield Problem.make("E104", file, branches.item_lines[index], id=node["id"])
         seen.add(node["id"])
         yield from _sibling_problems(node.get("branches", []), file)
+
+
+def _move_problems(branches: LineList, file: Path) -> Iterator[Problem]:
+    """Move names must be generic moves; a case can't both recommend and discourage one."""
+    known = generic_names()
+    for node in branches:
+        named = [(node, key, node.get(key, [])) for key in ("recommends", "discourages", "goal_moves")]
+        named += [(line, "moves", line["moves"]) for line in node["lines"]]
+        for where, key, moves in named:
+            for index, move in enumerate(moves):
+                if move not in known:
+                    line = moves.item_lines[index] if isinstance(moves, LineList) else where.key_lines[key]
+                    yield Problem.make("E107", file, line, move=move, field=key, generic=", ".join(known))
+        for move in sorted(set(node["recommends"]) & set(node.get("discourages", []))):
+            yield Problem.make("E108", file, node.key_lines["discourages"], move=move, case=node["id"])
+        yield from _move_problems(node.get("branches", []), file)
 
 
 def _sources(node: LineDict) -> Iterator[LineDict]:
@@ -146,6 +189,7 @@ def load_file(path: Path) -> tuple[Optional[Objection], list[Problem]]:
         problems.append(Problem.make("E016", path, data.key_lines["intent"], field="intent",
                                      value=data["intent"], allowed=", ".join(OBJECTION_INTENTS)))
     problems += _sibling_problems(data["branches"], path)
+    problems += _move_problems(data["branches"], path)
     for source in _sources(data):
         if source["file"] not in SEED_FILES:
             problems.append(Problem.make("E105", path, source.key_lines["file"], cited=source["file"],

@@ -14,11 +14,18 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from coach.content.drills import Drill, Stage, Step
+from coach.content.moves import Effect
+from coach.drill.credit import credited_moves
 from coach.drill.session import DrillSession, RepTurn, TranscriptLine
 from coach.i18n import EN, HANS, localize
 
 TRUST_RANGE = (-10, 10)
 MOOD_ORDER = ("cools", "pushes", "opens")  # the strongest reaction in a turn wins
+_BAD_MOODS = ("cools", "pushes")
+# Moves whose worth comes from the case alone: a conditional offer is the strategy where the case
+# documents it and no give-away elsewhere; keeping in touch closes a polite no well but is only a
+# weak exit while a hidden worry stands. Where the stage's case does not recommend them: neutral.
+CASE_BOUND = ("conditional_offer", "keep_in_touch", "refer_up")
 
 
 @dataclass
@@ -30,6 +37,8 @@ class TurnResult:
     next_step: Optional[Step]  # what the documented strategy would do next (None once over)
     penalties: list[tuple[str, int]] = field(default_factory=list)  # forbidden moves in this turn
     ended: Optional[str] = None  # an outcome once the drill is over
+    credited: list[str] = field(default_factory=list)  # the moves this turn earns (coach.drill.credit)
+    red_lines: list[str] = field(default_factory=list)  # red-line moves crossed in this turn
 
 
 def drill_lang(drill: Drill, lang: str) -> str:
@@ -104,8 +113,24 @@ def _mood_is(mood: str) -> Callable[[Turn], bool]:
     return lambda turn: turn.mood == mood
 
 
+def recommended(stage: Stage, move: str) -> bool:
+    """The stage's case recommends the move, or closes with it: it never counts against the rep."""
+    return move in stage.recommends or move in stage.closes
+
+
+def worth(drill: Drill, stage: Stage, move: str) -> Effect:
+    """How the customer takes `move` in this stage: its effect, as the stage's case values it."""
+    effect = drill.moves[move].effect
+    if recommended(stage, move):
+        return Effect(max(effect.trust, 0), None if effect.mood in _BAD_MOODS else effect.mood)
+    if move in CASE_BOUND:
+        return Effect()
+    return effect
+
+
 def _walks_away(turn: Turn) -> bool:
-    return "give_up" in turn.moves or turn.session.trust <= turn.drill.walk_away_at
+    gives_up = "give_up" in turn.moves and not recommended(turn.stage, "give_up")
+    return gives_up or turn.session.trust <= turn.drill.walk_away_at
 
 
 def _reveals(turn: Turn) -> bool:
@@ -150,21 +175,26 @@ OUT_OF_TURNS = Reaction("out_of_turns", lambda turn: turn.session.turn >= turn.d
                         lambda turn: "out_of_turns")
 
 
-def _mood(drill: Drill, moves: list[str]) -> Optional[str]:
-    moods = {drill.moves[m].effect.mood for m in moves if m in drill.moves}
-    return next((m for m in MOOD_ORDER if m in moods), None)
-
-
 def _take_reply(drill: Drill, session: DrillSession, moves: list[str]) -> Turn:
-    """Count the turn and the moves made; move trust and mood."""
+    """Count the turn and the moves that count in it; move trust and mood as the stage's case values them."""
+    stage = drill.stages[session.stage]
     session.turn += 1
     made = session.stage_moves[session.stage]
     made.extend(m for m in moves if m not in made)
+    effects = [worth(drill, stage, m) for m in moves]
     lo, hi = TRUST_RANGE
-    session.trust = max(lo, min(hi, session.trust + sum(drill.moves[m].effect.trust for m in moves)))
-    mood = _mood(drill, moves)
+    session.trust = max(lo, min(hi, session.trust + sum(e.trust for e in effects)))
+    moods = {e.mood for e in effects}
+    mood = next((m for m in MOOD_ORDER if m in moods), None)
     session.mood = mood or session.mood
     return Turn(drill, session, moves, mood)
+
+
+def _counted(drill: Drill, stage: Stage, moves: list[str], credited: list[str]) -> list[str]:
+    """What the customer reacts to: the credited moves, and every move that costs the rep something."""
+    costly = set(drill.red_lines) | {m for m, _ in drill.forbidden}
+    return [m for m in moves if m in credited or (not recommended(stage, m) and (
+        m in costly or worth(drill, stage, m).trust < 0 or worth(drill, stage, m).mood in _BAD_MOODS))]
 
 
 def _react(turn: Turn) -> tuple[str, str, Optional[str]]:
@@ -187,8 +217,9 @@ def step(drill: Drill, session: DrillSession, text: str, moves: list[str]) -> Tu
     if session.ended:
         return TurnResult(session, "over", "", moves, None, ended=session.ended)
     moves = [m for m in dict.fromkeys(moves) if m in drill.moves]
-    suggested, index = next_step(drill, session), session.stage
-    turn = _take_reply(drill, session, moves)
+    suggested, index, stage = next_step(drill, session), session.stage, drill.stages[session.stage]
+    credited = credited_moves(drill, session.turns, text, moves)
+    turn = _take_reply(drill, session, _counted(drill, stage, moves, credited))
     state, customer, ended = _react(turn)
     session.ended = ended
     session.turns.append(RepTurn(session.turn, index, text, moves, state,
@@ -196,9 +227,10 @@ def step(drill: Drill, session: DrillSession, text: str, moves: list[str]) -> Tu
     session.transcript.append(TranscriptLine(session.turn, "rep", text))
     if customer:
         session.transcript.append(TranscriptLine(session.turn, "customer", customer))
-    penalties = [(m, p) for m, p in drill.forbidden if m in moves]
+    penalties = [(m, p) for m, p in drill.forbidden if m in moves and not recommended(stage, m)]
     advice = None if ended else next_step(drill, session)
-    return TurnResult(session, state, customer, moves, advice, penalties, ended)
+    crossed = [m for m in drill.red_lines if m in moves]
+    return TurnResult(session, state, customer, moves, advice, penalties, ended, credited, crossed)
 
 
 def stop(session: DrillSession) -> DrillSession:

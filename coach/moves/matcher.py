@@ -2,7 +2,8 @@
 
 Two sets of cues, both editable without retraining: each drill's key moves (in the drill file)
 and cue phrases for the generic moves (data/moves/patterns.yml), which widen what the Rasa
-MoveClassifier finds. Trainers write `phrases` (plain words) and `patterns` (spaCy token patterns).
+MoveClassifier finds. A key move is normally learned from its `examples` (coach/moves/keys.py);
+`phrases` (plain words) and `patterns` (spaCy token patterns) are optional and add to it.
 Chinese phrases are added to jieba's dictionary so that jieba keeps them whole inside a sentence;
 otherwise "算一笔账" could be cut differently in context than on its own and never match.
 """
@@ -21,6 +22,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from coach.content.drills import Drill, KeyMove
 from coach.content.moves import generic_names
 from coach.i18n import normalize_text
+from coach.moves.keys import KeyMoveModel
 from coach.nlp.tokens import doc, zh_nlp
 from coach.settings import PROJECT_ROOT
 
@@ -48,6 +50,7 @@ class MoveMatcher:
                     self._phrases.add(key.name, [nlp.make_doc(p) for p in phrases])
                 if key.patterns:
                     self._tokens.add(key.name, [list(p) for p in key.patterns])
+        self._learned = KeyMoveModel(moves) if any(key.examples for key in moves.values()) else None
 
     def find(self, text: str) -> list[str]:
         """Key move names present in `text`, in the drill's order."""
@@ -58,6 +61,8 @@ class MoveMatcher:
         hits = {vocab.strings[match_id] for match_id, _, _ in self._phrases(parsed)}
         if len(self._tokens):  # spaCy warns when a Matcher without patterns is called
             hits |= {vocab.strings[match_id] for match_id, _, _ in self._tokens(parsed)}
+        if self._learned is not None:
+            hits |= set(self._learned.find(text))
         return [name for name in self.names if name in hits]
 
 

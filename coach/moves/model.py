@@ -2,13 +2,19 @@
 
 One reply can carry several moves ("理解，您跟哪家比的？" = acknowledge + compare), so this is
 one logistic regression per move over token and character n-grams, not an intent. Plain Python
-(no Rasa): coach/nlu/move_classifier.py wraps it as an NLU component.
+(no Rasa): coach/nlu/move_classifier.py wraps it as an NLU component, and a drill's key moves
+reuse it (coach/moves/keys.py) with the drill's examples as positives.
+
+Negation: "不能赊账" and "I won't discount" name a give-away while refusing it. Tokens in the
+scope of a negator (up to NEG_WINDOW tokens, until punctuation or "but") become their own
+features ("¬赊账"), and are left out of the character n-grams, so a refused give-away does not
+look like one.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Optional, Sequence
 
 import numpy as np
 import yaml
@@ -17,7 +23,37 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from coach.content.moves import generic_names
-from coach.i18n import normalize_text
+
+# Chosen by 5-fold cross-validation on the training replies (`python -m coach.nlu.evaluate_moves cv`,
+# docs/moves.md), not on held-out data. A move gets its own threshold only where that raised its
+# cross-validated F1 by 0.03 or more; concession stays at 0.5 (its F1 is flat there) so that a
+# refused give-away is not read as one.
+C = 30.0
+THRESHOLD = 0.45
+PER_MOVE_THRESHOLDS = {"conditional_offer": 0.4, "refer_up": 0.3, "concession": 0.5}
+# Two readings of the same thing that exclude each other by definition (data/moves/moves.yml): a
+# give-away is either tied to something in return or not; an exit either keeps a next contact or
+# drops the customer. When both pass their thresholds, the likelier one stands (no training reply
+# carries both; cross-validation: same F1, more exactly-right replies).
+EXCLUSIVE = (("concession", "conditional_offer"), ("give_up", "keep_in_touch"))
+
+NEG = "¬"
+NEG_WINDOW = 4
+_NEGATORS = frozenset({
+    "不", "没", "没有", "别", "无", "无法", "不能", "不会", "不可", "不可能", "不行", "没法", "没办法",
+    "不要", "不用", "未", "从不", "从来不", "绝不", "不肯", "不给", "甭", "莫",
+    "no", "not", "never", "cannot", "unable", "without", "nor", "none",
+})
+# English contractions reach us as three tokens: "won", "'", "t".
+_CONTRACTED = frozenset({"won", "can", "don", "didn", "doesn", "isn", "aren", "wouldn", "couldn", "shouldn",
+                         "haven", "hasn", "wasn", "weren", "ain"})
+# Negators that follow what they negate: "赊账是不行的", "降价不可能", "独家给不了", "折扣免谈".
+_AFTER = frozenset({"不行", "没门", "免谈", "不到", "不了", "不允许", "不可能", "不成", "没戏", "办不到",
+                    "做不到", "给不了", "impossible"})
+_AFTER_NOT = frozenset({"可能", "行", "允许", "成"})  # "不" + one of these, cut in two by jieba
+_SCOPE_END = frozenset({",", "，", ".", "。", ";", "；", "!", "！", "?", "？", ":", "：", "、",
+                        "但", "但是", "不过", "可是", "可", "然而", "只是",
+                        "but", "however", "though", "although", "except"})
 
 
 def read_replies(path: Path) -> list[tuple[str, list[str]]]:
@@ -27,57 +63,144 @@ def read_replies(path: Path) -> list[tuple[str, list[str]]]:
     return [(item["text"], list(item.get("moves") or [])) for item in data["replies"]]
 
 
+def _is_negator(tokens: Sequence[str], i: int) -> bool:
+    token = tokens[i]
+    if token in _NEGATORS:
+        return True
+    if token == "t" and i >= 2 and tokens[i - 1] == "'" and tokens[i - 2] in _CONTRACTED:
+        return True
+    return token.endswith("n't")
+
+
+def _negates_backwards(tokens: Sequence[str], i: int) -> bool:
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+    return tokens[i] in _AFTER or (tokens[i] == "不" and nxt in _AFTER_NOT)
+
+
+def mark_negation(tokens: Sequence[str]) -> list[str]:
+    """The tokens, lower-cased, with those in a negator's scope prefixed by NEG.
+
+    The scope is the next NEG_WINDOW tokens, and for a negator that follows what it negates
+    ("赊账是不行的") the previous ones; it never crosses punctuation or "but".
+    """
+    lowered = [t.lower() for t in tokens]
+    out: list[str] = []
+    scope = 0
+    clause_start = 0
+    for i, token in enumerate(lowered):
+        if token in _SCOPE_END:
+            scope, clause_start = 0, i + 1
+            out.append(token)
+            continue
+        out.append(NEG + token if scope and token not in ("'", "t") else token)
+        if _negates_backwards(lowered, i):
+            for j in range(max(clause_start, i - NEG_WINDOW), i):
+                out[j] = out[j] if out[j].startswith(NEG) else NEG + out[j]
+        scope = NEG_WINDOW if _is_negator(lowered, i) else max(scope - 1, 0)
+    return out
+
+
 def _token_ngrams(tokens: Sequence[str]) -> list[str]:
     # Module-level (not a lambda) so the fitted vectorizer pickles.
-    lowered = [t.lower() for t in tokens]
-    return lowered + [f"{a} {b}" for a, b in zip(lowered, lowered[1:], strict=False)]
+    marked = mark_negation(tokens)
+    return marked + [f"{a} {b}" for a, b in zip(marked, marked[1:], strict=False)]
+
+
+def _ascii_word(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _char_text(tokens: Sequence[str]) -> str:
+    """The reply rebuilt from its tokens, each negated token replaced by NEG (see the module doc)."""
+    parts: list[str] = []
+    for token in mark_negation(tokens):
+        piece = NEG if token.startswith(NEG) else token
+        if parts and _ascii_word(piece[:1]) and _ascii_word(parts[-1][-1:]):
+            parts.append(" ")
+        parts.append(piece)
+    return "".join(parts)
+
+
+class Features:
+    """Token 1-2 grams (negation-marked) and character n-grams of the un-negated text, tf-idf.
+
+    Shared by the generic move model and the drills' key-move models, so both read a reply alike.
+    """
+
+    def __init__(self, char_range: tuple[int, int] = (1, 4), min_df: int = 2) -> None:
+        self._words = TfidfVectorizer(analyzer=_token_ngrams, sublinear_tf=True, min_df=1)
+        self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=char_range, sublinear_tf=True,
+                                      min_df=min_df, lowercase=True)
+
+    def fit_transform(self, tokens: Sequence[Sequence[str]]) -> csr_matrix:
+        chars = [_char_text(t) for t in tokens]
+        return hstack([self._words.fit_transform(tokens), self._chars.fit_transform(chars)]).tocsr()
+
+    def transform(self, tokens: Sequence[Sequence[str]]) -> csr_matrix:
+        chars = [_char_text(t) for t in tokens]
+        return hstack([self._words.transform(tokens), self._chars.transform(chars)]).tocsr()
 
 
 @dataclass
 class MoveModel:
-    """One binary classifier per move; features: token 1-2 grams + character 1-3 grams (tf-idf)."""
+    """One binary classifier per move over `Features`.
+
+    The defaults (C, THRESHOLD, PER_MOVE_THRESHOLDS above) are the deployed model's.
+    `thresholds` holds a per-move cut-off where one was tuned; other moves use `threshold`.
+    """
 
     labels: tuple[str, ...] = field(default_factory=generic_names)
-    threshold: float = 0.5
-    c: float = 10.0  # weak regularisation: chosen by cross-validation on the training replies
+    threshold: float = THRESHOLD
+    c: float = C
+    char_range: tuple[int, int] = (1, 4)
+    class_weight: Optional[str] = "balanced"
+    thresholds: dict[str, float] = field(default_factory=lambda: dict(PER_MOVE_THRESHOLDS))
 
     def __post_init__(self) -> None:
-        self._words = TfidfVectorizer(analyzer=_token_ngrams, sublinear_tf=True, min_df=1)
-        self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=2,
-                                      lowercase=True)
+        stray = sorted(set(self.thresholds) - set(generic_names()) - set(self.labels))
+        if stray:
+            raise ValueError(f"per-move thresholds for unknown moves: {stray}; allowed: "
+                             f"{', '.join(self.labels)} (config.yml, MoveClassifier `thresholds`)")
+        self._features = Features(self.char_range)
         self._models: dict[str, LogisticRegression] = {}
-
-    def _features(self, tokens: Sequence[Sequence[str]], texts: Sequence[str],
-                  fit: bool = False) -> csr_matrix:
-        texts = [normalize_text(t) for t in texts]
-        if fit:
-            return hstack([self._words.fit_transform(tokens), self._chars.fit_transform(texts)]).tocsr()
-        return hstack([self._words.transform(tokens), self._chars.transform(texts)]).tocsr()
 
     def fit(self, tokens: Sequence[Sequence[str]], texts: Sequence[str],
             labels: Sequence[Iterable[str]]) -> MoveModel:
-        unknown = {m for row in labels for m in row} - set(self.labels)
+        """`texts` are kept in the signature for callers; the features come from the tokens."""
+        sets = [set(row) for row in labels]
+        unknown = {m for row in sets for m in row} - set(self.labels)
         if unknown:
             raise ValueError(f"unknown move names in training data: {sorted(unknown)}; "
                              f"allowed: {', '.join(self.labels)} (data/moves/moves.yml)")
-        x = self._features(tokens, texts, fit=True)
+        x = self._features.fit_transform(tokens)
         for move in self.labels:
-            y = np.array([move in row for row in labels], dtype=int)
+            y = np.array([move in row for row in sets], dtype=int)
             if y.sum() == 0 or y.sum() == len(y):
                 raise ValueError(f"move '{move}' needs both positive and negative training replies")
-            model = LogisticRegression(C=self.c, class_weight="balanced", max_iter=2000, random_state=0)
+            model = LogisticRegression(C=self.c, class_weight=self.class_weight, max_iter=3000,
+                                       random_state=0)
             self._models[move] = model.fit(x, y)
         return self
 
     def scores(self, tokens: Sequence[Sequence[str]], texts: Sequence[str]) -> list[dict[str, float]]:
         """Per reply, {move: probability}."""
-        if not self._models:
+        if not self._models or not texts:
             return [{} for _ in texts]
-        x = self._features(tokens, texts)
+        x = self._features.transform(tokens)
         columns = {move: model.predict_proba(x)[:, 1] for move, model in self._models.items()}
-        return [{move: float(columns[move][i]) for move in self.labels} for i in range(len(texts))]
+        return [{move: float(columns[move][i]) for move in self._models} for i in range(len(texts))]
+
+    def cut(self, move: str) -> float:
+        return self.thresholds.get(move, self.threshold)
+
+    def chosen(self, scores: dict[str, float]) -> list[str]:
+        """The moves at or above their threshold, best first; of an EXCLUSIVE pair, only the likelier."""
+        found = {m for m, p in scores.items() if p >= self.cut(m)}
+        for a, b in EXCLUSIVE:
+            if a in found and b in found:
+                found.discard(a if scores[a] < scores[b] else b)
+        return sorted(found, key=lambda m: -scores[m])
 
     def predict(self, tokens: Sequence[Sequence[str]], texts: Sequence[str]) -> list[list[str]]:
         """Per reply, the moves at or above the threshold, best first."""
-        return [sorted((m for m, p in row.items() if p >= self.threshold), key=lambda m: -row[m])
-                for row in self.scores(tokens, texts)]
+        return [self.chosen(row) for row in self.scores(tokens, texts)]

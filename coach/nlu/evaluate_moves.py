@@ -1,10 +1,12 @@
 """Move detection on the held-out rep replies, through the trained Rasa model (`make test-moves`).
 
 Generic moves come from the trained model (MoveClassifier in the NLU pipeline); a reply labelled
-with a `drill` also goes through that drill's spaCy matchers, as in a real drill. The figures and
-reports are coach.moves.evaluate's; this module only adds what needs Rasa.
+with a `drill` also goes through that drill's matchers, as in a real drill. Key moves learned from
+examples alone and the negation set are measured too (coach.moves.evaluate.GATE); a held-out file
+that does not exist fails the check with a message saying so. The figures and reports are
+coach.moves.evaluate's; this module only adds what needs Rasa.
 
-  python -m coach.nlu.evaluate_moves check   [--model models/coach.tar.gz]    # exit 1 below the bar
+  python -m coach.nlu.evaluate_moves check   [--model models/coach.tar.gz]    # exit 1 below the gate
   python -m coach.nlu.evaluate_moves markdown docs/moves.md [--model ...]
   python -m coach.nlu.evaluate_moves cv       # cross-validation on the TRAINING replies (threshold choice)
 """
@@ -18,13 +20,19 @@ from typing import Optional, Sequence
 
 from coach.moves.evaluate import (
     HELDOUT,
-    MIN_MICRO_F1,
+    KEYMOVES,
+    NEGATION,
+    Figures,
     Item,
     apply_drills,
     cross_validate,
+    figures,
+    gate_failures,
+    gate_table,
+    key_move_items,
     markdown,
-    micro_f1,
     read_heldout,
+    read_key_moves,
     report,
 )
 from coach.settings import PROJECT_ROOT
@@ -49,12 +57,24 @@ def predict(items: list[Item], model: Path = MODEL) -> list[Item]:
     return apply_drills(items, nlu_moves([i.text for i in items], model))
 
 
+def measure(args: argparse.Namespace) -> tuple[list[Item], Figures]:
+    """The held-out items (predicted) and the gate's figures; a missing file gives None, not a skip."""
+    heldout = read_heldout(args.heldout) if args.heldout.is_file() else None
+    negation = read_heldout(args.negation) if args.negation.is_file() else None
+    both = (heldout or []) + (negation or [])
+    predict(both, args.model)
+    keys = key_move_items(read_key_moves(args.keymoves)) if args.keymoves.is_file() else None
+    return heldout or [], figures(heldout, keys, negation)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("command", choices=("check", "markdown", "cv"))
     parser.add_argument("output", nargs="?", type=Path, help="markdown file to write (markdown command)")
     parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--heldout", type=Path, default=HELDOUT)
+    parser.add_argument("--keymoves", type=Path, default=KEYMOVES)
+    parser.add_argument("--negation", type=Path, default=NEGATION)
     return parser
 
 
@@ -66,16 +86,18 @@ def main(argv: Optional[list[str]] = None) -> int:
     if not args.model.is_file():
         print(f"error: model {args.model} not found; run `make train` first", file=sys.stderr)
         return 2
-    items = predict(read_heldout(args.heldout), args.model)
+    items, measured = measure(args)
     if args.command == "markdown":
-        markdown(items, args.output)
+        markdown(items, args.output, measured)
         print(f"wrote {args.output}")
-    print(report(items))
-    score = micro_f1(items)
-    if args.command == "check" and score < MIN_MICRO_F1:
-        print(f"\nFAIL: move detection micro-F1 {score:.3f} is below {MIN_MICRO_F1}", file=sys.stderr)
-        return 1
-    return 0
+    print(gate_table(measured))
+    if items:
+        print("\n" + report(items))
+    read = {HELDOUT: args.heldout, KEYMOVES: args.keymoves, NEGATION: args.negation}
+    failures = gate_failures(measured, read)
+    for failure in failures:
+        print(f"FAIL: {failure}", file=sys.stderr)
+    return 1 if args.command == "check" and failures else 0
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Rasa NLU component: adds `moves` and `move_scores` to every parsed message.
 
-It trains coach.moves.model.MoveModel on data/moves/train.yml (labelled rep replies, not NLU
-intents), tokenised exactly as the pipeline tokenises. Drill-specific key moves come from spaCy
+It trains coach.moves.model.MoveModel on labelled rep replies (not NLU intents): data/moves/train.yml
+and the playbook's own sample lines (data/moves/playbook_lines.yml, generated), tokenised exactly
+as the pipeline tokenises. Drill-specific key moves come from spaCy
 matchers in the action server (coach/moves/matcher.py), so a trainer's new drill needs no retraining.
 """
 from __future__ import annotations
@@ -20,7 +21,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from coach.moves.model import MoveModel, read_replies
+from coach.moves.model import PER_MOVE_THRESHOLDS, THRESHOLD, C, MoveModel, read_replies
 
 logger = logging.getLogger(__name__)
 MOVES = "moves"
@@ -30,11 +31,13 @@ _MODEL_FILE = "move_model.pkl"
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class MoveClassifier(GraphComponent):
-    """Config: `training_file` (labelled replies), `threshold` (default 0.5)."""
+    """Config: `training_files` (labelled replies); optional `threshold`, `thresholds` (per move) and
+    `c` (regularisation) override the model's cross-validated defaults (coach/moves/model.py)."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"training_file": "data/moves/train.yml", "threshold": 0.5}
+        return {"training_files": ["data/moves/train.yml", "data/moves/playbook_lines.yml"],
+                "threshold": THRESHOLD, "thresholds": dict(PER_MOVE_THRESHOLDS), "c": C}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  model: Optional[MoveModel] = None) -> None:
@@ -59,20 +62,30 @@ class MoveClassifier(GraphComponent):
             model = None
         return cls(config, model_storage, resource, model)
 
+    def _replies(self) -> list[tuple[str, list[str]]]:
+        replies = []
+        for name in self._config["training_files"]:
+            path = Path(name)
+            if not path.is_file():
+                raise FileNotFoundError(f"MoveClassifier: training file '{path}' (config.yml, "
+                                        "training_files) does not exist; fix the path, or for "
+                                        "playbook_lines.yml run `python -m coach.moves.playbook_lines`.")
+            replies += read_replies(path)
+        return replies
+
     def train(self, training_data: TrainingData) -> Resource:
         from coach.nlp.tokens import tokenize  # the same tokens SpacyTokenizer gives the pipeline
 
-        path = Path(self._config["training_file"])
-        if not path.is_file():
-            raise FileNotFoundError(f"MoveClassifier: training_file '{path}' (config.yml) does not exist.")
-        replies = read_replies(path)
+        replies = self._replies()
         texts = [text for text, _ in replies]
-        model = MoveModel(threshold=float(self._config["threshold"]))
+        model = MoveModel(threshold=float(self._config["threshold"]), c=float(self._config["c"]),
+                          thresholds={m: float(t) for m, t in (self._config["thresholds"] or {}).items()})
         model.fit([tokenize(t) for t in texts], texts, [moves for _, moves in replies])
         self._model = model
         with self._storage.write_to(self._resource) as directory:
             (Path(directory) / _MODEL_FILE).write_bytes(pickle.dumps(model))
-        logger.info("MoveClassifier: trained on %d replies from %s", len(replies), path)
+        logger.info("MoveClassifier: trained on %d replies from %s", len(replies),
+                    ", ".join(self._config["training_files"]))
         return self._resource
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -82,8 +95,7 @@ class MoveClassifier(GraphComponent):
             text = message.get(TEXT) or ""
             tokens = [t.text for t in message.get(TOKENS_NAMES[TEXT]) or []]
             scores = self._model.scores([tokens], [text])[0]
-            found = sorted((m for m, p in scores.items() if p >= self._model.threshold),
-                           key=lambda m: -scores[m])
+            found = self._model.chosen(scores)
             message.set(MOVES, found, add_to_output=True)
             message.set(MOVE_SCORES, {m: round(p, 3) for m, p in scores.items()}, add_to_output=True)
         return messages

@@ -78,6 +78,13 @@ def feedback(drill: Drill, result: TurnResult, rep_text: str, lang: str) -> Repl
              ui("moves_found", lang, moves=list_join(labels, lang)) if labels else ui("moves_none", lang)]
     lines += [ui("penalty_warning", lang, move=move_label(drill, m, lang), penalty=p)
               for m, p in result.penalties]
+    lines += [ui("red_line_warning", lang, move=move_label(drill, m, lang)) for m in result.red_lines]
+    # Moves found but not earned (coach.drill.credit), so the rep sees why the score did not move.
+    unearned = [m for m in result.moves if m not in result.credited and m not in dict(result.penalties)
+                and m not in result.red_lines]
+    if unearned:
+        lines.append(ui("not_credited", lang, moves=list_join([move_label(drill, m, lang) for m in unearned],
+                                                              lang)))
     nxt = None
     if result.next_step is not None:
         tip, line = localize(result.next_step.tip, lang), localize(result.next_step.line, lang)
@@ -87,7 +94,8 @@ def feedback(drill: Drill, result: TurnResult, rep_text: str, lang: str) -> Repl
     custom = {"type": "drill_feedback", "lang": lang, "drill_id": drill.id, "turn": result.session.turn,
               "quote": rep_text,
               "moves": [{"name": m, "label": label} for m, label in zip(result.moves, labels, strict=True)],
-              "penalties": [{"move": m, "penalty": p} for m, p in result.penalties], "next": nxt}
+              "penalties": [{"move": m, "penalty": p} for m, p in result.penalties], "next": nxt,
+              "red_lines": [{"move": m, "label": move_label(drill, m, lang)} for m in result.red_lines]}
     return Reply("\n".join(lines), [], custom)
 
 
@@ -110,11 +118,25 @@ def _next_drill(suggestion: Optional[Drill], lang: str) -> Optional[Payload]:
     return {"drill_id": suggestion.id, "title": localize(suggestion.title, lang)} if suggestion else None
 
 
+def _red_line_json(drill: Drill, mark: Mark, lang: str) -> Payload:
+    label = move_label(drill, mark.move or "", lang)
+    return {"move": mark.move, "label": label, "turn": mark.turn,
+            "text": ui("red_line_failed", lang, turn=mark.turn, move=label)}
+
+
+def _unanswered(drill: Drill, lang: str) -> str:
+    moves = [s.answers_truth for s in drill.stages if s.answers_truth]
+    return ui("truth_unanswered", lang, move=list_join([move_label(drill, m, lang) for m in moves], lang))
+
+
 def _scorecard_lines(drill: Drill, card: Scorecard, truth: str, lang: str) -> list[str]:
     verdict = ui("verdict_passed" if card.passed else "verdict_failed", lang)
     lines = [ui("scorecard_title", lang, score=card.score, verdict=verdict, pass_mark=card.pass_mark),
              ui(f"outcome_{card.outcome}", lang),
              ui("truth_found" if card.truth_uncovered else "truth_missed", lang, truth=truth)]
+    lines += [_red_line_json(drill, m, lang)["text"] for m in card.red_lines]
+    if not card.truth_answered:
+        lines.append(_unanswered(drill, lang))
     if card.strengths:
         lines += [ui("strengths", lang)] + [f"• {_mark_text(drill, m, lang)}" for m in card.strengths]
     if card.gaps:
@@ -140,6 +162,8 @@ def scorecard(drill: Drill, card: Scorecard, session: DrillSession, lang: str,
         "strengths": [_mark_json(drill, m, lang) for m in card.strengths],
         "gaps": [_mark_json(drill, m, lang) for m in card.gaps],
         "moves": card.moves, "turns": len(card.moves),
+        "red_lines": [_red_line_json(drill, m, lang) for m in card.red_lines],
+        "truth_answered": card.truth_answered,
         "model_answer": localize(drill.model_answer, lang),
         "next_drill": _next_drill(suggestion, lang),
     }
@@ -204,3 +228,51 @@ def progress(rows: Sequence[ProgressRow], playbook: Playbook, lang: str,
     custom = {"type": "progress", "lang": lang, "rows": [_progress_row(r, name(r.objection)) for r in rows],
               "next_drill": _next_drill(suggestion, lang)}
     return Reply(text, buttons, custom)
+
+
+# --- drill control: confirmations, going on, an attempt that is not scored ------------------------
+
+GO_ON_PAYLOAD = "/continue_drill"
+
+
+def stop_payload(drill_id: str) -> str:
+    """The confirmed stop: naming the drill, it ends that drill without asking again."""
+    return "/stop_drill" + json.dumps({"drill_id": drill_id})
+
+
+def _confirm(text: str, buttons: list[Button], lang: str, ask: str, drill: Drill,
+             session: DrillSession, **extra: object) -> Reply:
+    custom = {"type": "drill_confirm", "lang": lang, "ask": ask, "drill_id": drill.id, "turn": session.turn,
+              "scored": bool(session.turns), **extra}
+    return Reply(text, buttons, custom)
+
+
+def confirm_stop(drill: Drill, session: DrillSession, lang: str) -> Reply:
+    """'stop' asks once: end and score, or go on; with no reply yet, ending scores nothing."""
+    key = "drill_confirm_stop" if session.turns else "drill_confirm_no_reply"
+    text = ui(key, lang, title=localize(drill.title, lang), turns=session.turn)
+    buttons = [button(ui("button_end_and_score", lang), stop_payload(drill.id)),
+               button(ui("button_go_on", lang), GO_ON_PAYLOAD)]
+    return _confirm(text, buttons, lang, "stop", drill, session)
+
+
+def confirm_start(drill: Drill, session: DrillSession, wanted: Drill, lang: str) -> Reply:
+    """Another drill asked for mid-drill: end this one (scored) and start it, or go on with this one."""
+    text = ui("drill_confirm_start", lang, title=localize(drill.title, lang),
+              next=localize(wanted.title, lang))
+    buttons = [button(ui("button_end_and_start", lang), start_payload(wanted.id)),
+               button(ui("button_go_on", lang), GO_ON_PAYLOAD)]
+    return _confirm(text, buttons, lang, "start", drill, session, next_drill_id=wanted.id)
+
+
+def going_on(lang: str) -> Reply:
+    """'Go on': the drill continues at the same turn (the customer's last line follows)."""
+    return Reply(ui("drill_going_on", lang))
+
+
+def not_scored(drill: Drill, lang: str) -> Reply:
+    """A drill ended before any reply: nothing was stored; the page leaves drill mode on this payload."""
+    buttons = [button(ui("button_retry", lang), start_payload(drill.id)),
+               button(ui("button_drills", lang), "/list_drills")]
+    custom = {"type": "drill_end", "lang": lang, "drill_id": drill.id, "reason": "no_reply", "scored": False}
+    return Reply(ui("drill_not_scored", lang, title=localize(drill.title, lang)), buttons, custom)

@@ -1,4 +1,5 @@
-"""Role-play drills as the coach runs them: list, start, each rep reply, stop, finish, progress.
+"""Role-play drills as the coach runs them: list, start, each rep message (a reply or a command),
+stop, finish, progress.
 
 Plain Python over plain inputs (rep id, language, text, entity values, NLU moves, the session);
 each call returns the replies to send and what becomes of the session. The Rasa actions
@@ -25,8 +26,10 @@ from coach.i18n import localize
 from coach.moves.matcher import detect_moves, prepare_all
 from coach.replies import drills as replies
 from coach.replies.base import Reply
-from coach.replies.objections import plain
+from coach.replies.objections import language_set, plain
 from coach.results.store import DrillResult, ProgressRow, default_store
+from coach.service import control
+from coach.service.control import RepMessage
 
 logger = logging.getLogger(__name__)
 MAX_QUOTED = 1000  # characters of a rep reply kept in the session and transcript
@@ -57,6 +60,7 @@ class Outcome:
     kept: bool = False  # True: the session was left as it was (nothing to store in the slot)
     over: bool = False  # reply(): the drill is over, or there is none; the form may close
     text: Optional[str] = None  # reply(): the rep's reply as counted, when it was a turn
+    pending: Optional[str] = None  # turn(): the confirmation now asked (control.STOP, "start:<id>")
 
 
 class DrillService:
@@ -135,6 +139,52 @@ class DrillService:
         title = localize(objection.title, lang) if objection else named[0]
         return replies.drill_menu(library.all(), playbook, lang, "drill_none_for", objection=title)
 
+    def turn(self, rep_id: str, lang: str, session: Optional[DrillSession], message: RepMessage,
+             pending: Optional[str] = None) -> Outcome:
+        """One rep message while a drill runs: a reply to the customer, unless it is a real command.
+
+        Stop and "start another drill" ask once (`pending` is what was asked last); "go on" resumes
+        at the same turn. Any other message is a reply and drops the question.
+        """
+        drill = self.drill_for(session)
+        if session is None or drill is None or not session.running:
+            return self.reply(lang, session, message.text, message.moves)
+        kind = control.command(message, pending)
+        if kind == control.STOP:
+            # Confirmed (asked already, or the confirm button naming this drill): the form ends and
+            # its end scores the drill. A page that asked the rep itself may send that button's payload.
+            if pending == control.STOP or message.drill_id == session.drill_id:
+                return Outcome([], engine.stop(session), over=True)
+            return Outcome([replies.confirm_stop(drill, session, lang)], session, kept=True,
+                           pending=control.STOP)
+        if kind == control.START:
+            return self._another(rep_id, lang, drill, session, message, pending)
+        if kind in (control.GO_ON, control.LANGUAGE):
+            return self._go_on(lang, drill, session, switched=kind == control.LANGUAGE)
+        return self.reply(lang, session, message.text, message.moves)
+
+    def _another(self, rep_id: str, lang: str, drill: Drill, session: DrillSession, message: RepMessage,
+                 pending: Optional[str]) -> Outcome:
+        """Another drill asked for mid-drill: ask first; its button (the same drill) confirms."""
+        choice = self._choose(lang, message.text, message.drill_id)
+        if isinstance(choice, Reply):  # nothing to start: the drill goes on
+            return Outcome([choice, plain("drill_in_progress", lang)], session, kept=True)
+        wanted = control.START_PREFIX + choice.id
+        if pending != wanted:
+            return Outcome([replies.confirm_start(drill, session, choice, lang)], session, kept=True,
+                           pending=wanted)
+        return self.start(rep_id, lang, message.text, choice.id, session)
+
+    def _go_on(self, lang: str, drill: Drill, session: DrillSession, switched: bool = False) -> Outcome:
+        """The drill goes on at the same turn (after "go on", or a language button): the last line again.
+
+        The line is repeated as it was said; a new language takes over with the next reply.
+        """
+        state = session.turns[-1].state if session.turns else "opening"
+        return Outcome([language_set(lang) if switched else replies.going_on(lang),
+                        replies.customer_line(drill, session, session.last_line or "", state)],
+                       session, kept=True)
+
     def reply(self, lang: str, session: Optional[DrillSession], text: str,
               nlu_moves: Sequence[str]) -> Outcome:
         """One rep message during a drill: moves found, the customer moved, feedback and the answer."""
@@ -147,6 +197,7 @@ class DrillService:
         if text.startswith("/"):  # a button (progress, a branch...) pressed mid-drill is not a reply
             return Outcome([plain("drill_in_progress", lang)], session, kept=True)
         text = text[:MAX_QUOTED]
+        session.lang = engine.drill_lang(drill, lang)  # a rep who switches language mid-drill is followed
         prepare_all(self._library().all())  # cached per drill version: a no-op unless files changed
         result = engine.step(drill, session, text, detect_moves(drill, text, nlu_moves))
         sent = [] if drill.exam else [replies.feedback(drill, result, text, lang)]
@@ -171,7 +222,12 @@ class DrillService:
     # --- scoring and storing -------------------------------------------------------------------
 
     def _scorecard(self, rep_id: str, lang: str, drill: Drill, session: DrillSession) -> Reply:
-        """Score, store (exactly once: the session id is the result's key) and build the scorecard."""
+        """Score, store (exactly once: the session id is the result's key) and build the scorecard.
+
+        An attempt without a single reply is discarded: a 0 would only be noise in the rep's figures.
+        """
+        if not session.turns:
+            return replies.not_scored(drill, lang)
         card = score(drill, session)
         result = DrillResult(
             result_id=session.id, rep_id=rep_id, drill_id=drill.id, objection=drill.objections[0],

@@ -38,6 +38,7 @@ DRILLS = [  # (drill id, five rep replies); even reps take the zh drill, odd rep
                             "and I'll take it to head office."]),
 ]
 STOP = "退出"
+STOP_CONFIRM = "/stop_drill"  # a stop asks once; its "end and score" button sends this
 
 
 def first_branch_payloads() -> Dict[str, str]:
@@ -120,6 +121,7 @@ async def _rep(session: aiohttp.ClientSession, url: str, rep: int, rounds: int, 
             over = _drill_over(await _send(session, url, sender, message, result))
         if not over:
             await _send(session, url, sender, STOP, result)
+            await _send(session, url, sender, STOP_CONFIRM, result)
 
 
 async def run_level(url: str, reps: int, rounds: int, tag: str, branches: Dict[str, str]) -> LevelResult:

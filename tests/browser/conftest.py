@@ -5,12 +5,15 @@ of every flow go to results/screenshots/ (git-ignored) for a person to look at.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
-from playwright.sync_api import Dialog, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page, sync_playwright
 
 from tests.browser.helpers import SHOTS
+from tests.conftest import Servers
 
 CHROMIUM = "/usr/bin/chromium"
 # Flags the machine needs: no sandbox as root, and no background calls to Google's hosts.
@@ -29,10 +32,12 @@ def browser():
         instance.close()
 
 
-@pytest.fixture
-def page(browser, servers, request):
+@contextmanager
+def phone_page(browser: Browser, servers: Servers, locale: str = "zh-CN") -> Iterator[Page]:
+    """The chat page in a fresh browser context (its own storage: another phone), with its JS errors
+    collected in `page.errors` (checked on the way out) and dialogs in `page.dialogs`."""
     context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-                                  locale="zh-CN")
+                                  locale=locale)
     page = context.new_page()
     page.dialogs = []
 
@@ -44,7 +49,15 @@ def page(browser, servers, request):
     page.errors = []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.goto(f"http://localhost:{servers.port}/webhooks/coach/")
-    yield page
-    page.screenshot(path=str(SHOTS / f"{request.node.name}-end.png"), full_page=False)
-    assert page.errors == [], f"JavaScript errors: {page.errors}"
-    context.close()
+    try:
+        yield page
+        assert page.errors == [], f"JavaScript errors: {page.errors}"
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser, servers, request):
+    with phone_page(browser, servers) as page:
+        yield page
+        page.screenshot(path=str(SHOTS / f"{request.node.name}-end.png"), full_page=False)

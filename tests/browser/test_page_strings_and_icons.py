@@ -91,6 +91,7 @@ def test_icons_are_inline_svg_and_no_emoji_is_left(page):
     send(page, "理解，进货价格谁都要算清楚。您是跟哪家比的？")
     expect(bot_card(page, "drill_feedback").last.locator(".feedback-head svg")).to_be_visible()
     page.click("#stop-drill")
+    page.get_by_role("button", name="结束并评分").click()  # a stop asks once
     expect(bot_card(page, "scorecard").last.locator(".badge svg")).to_be_visible()
     assert page.evaluate(NO_EMOJI_JS)
     page.screenshot(path=str(SHOTS / "7-icons.png"))

@@ -47,6 +47,7 @@ def test_drill_two_answers_feedback_stop_and_scorecard(page):
     expect(bot_card(page, "drill_feedback").first).to_contain_text("认同")
     page.screenshot(path=str(SHOTS / "3-drill-feedback.png"))
     page.click("#stop-drill")
+    page.get_by_role("button", name="结束并评分").click()  # a stop asks once
     scorecard = bot_card(page, "scorecard").last
     expect(scorecard).to_be_visible()
     expect(scorecard).to_contain_text("未通过")

@@ -83,7 +83,8 @@ def test_stop_mid_drill_and_progress(servers):
     sender = "conv-stop"
     post(servers.port, sender, "练习价格异议")
     post(servers.port, sender, "理解您的顾虑")
-    card = payload(post(servers.port, sender, "退出"), "scorecard")
+    assert payload(post(servers.port, sender, "退出"), "drill_confirm")["ask"] == "stop"  # asked once
+    card = payload(post(servers.port, sender, "/stop_drill"), "scorecard")
     assert card["outcome"] == "stopped" and not card["passed"]
     progress = payload(post(servers.port, sender, "我的成绩"), "progress")
     assert progress["rows"] and progress["rows"][0]["attempts"] == 1 and progress["next_drill"]
@@ -120,5 +121,6 @@ def test_every_drill_runs_over_rest(servers):
         assert payload(answer, "customer_line")["turn"] == 1
         feedback = [m for m in answer if (m.get("custom") or {}).get("type") == "drill_feedback"]
         assert bool(feedback) != drill.exam
-        card = payload(post(servers.port, sender, "stop"), "scorecard")
+        assert payload(post(servers.port, sender, "stop"), "drill_confirm")["drill_id"] == drill.id
+        card = payload(post(servers.port, sender, "/stop_drill"), "scorecard")
         assert card["drill_id"] == drill.id and card["outcome"] in ("stopped", "goal")

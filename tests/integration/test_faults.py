@@ -136,7 +136,8 @@ def test_rasa_sigkilled_mid_drill_keeps_the_drill_and_history(own_coach: Coach) 
         texts = [json.loads(row[0]).get("text") for row in db.execute(
             "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id", (sender,))]
     assert texts == [START_PRICE, *REPLIES]
-    card = payload(post(own_coach.rasa_port, sender, "退出"), "scorecard")
+    post(own_coach.rasa_port, sender, "退出")  # a stop asks once; its button confirms
+    card = payload(post(own_coach.rasa_port, sender, "/stop_drill"), "scorecard")
     assert card["turns"] == 3 and card["outcome"] == "stopped"
 
 
@@ -147,7 +148,8 @@ def test_fifty_reps_at_once_no_lost_or_crossed_replies_and_each_result_stored_on
         answers = [post(servers.port, sender, START_PRICE)]
         for turn, reply in enumerate(REPLIES[:2], 1):
             answers.append(post(servers.port, sender, f"{reply}（{sender}/{turn}）"))
-        answers.append(post(servers.port, sender, "退出"))
+        answers.append(post(servers.port, sender, "退出"))  # a stop asks once; its button confirms
+        answers.append(post(servers.port, sender, "/stop_drill"))
         return {"answers": answers, "card": payload(answers[-1], "scorecard")}
 
     with ThreadPoolExecutor(max_workers=50) as pool:

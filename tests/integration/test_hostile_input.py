@@ -210,8 +210,10 @@ def test_a_stale_drill_id_does_not_stick(servers):
     intro = payload(post(servers.port, sender, "练习独家异议"), "drill_intro")
     assert intro["drill_id"] == "exclusivity_volume"
     post(servers.port, sender, "退出")
+    post(servers.port, sender, "/stop_drill")  # a stop asks once; its button confirms
     assert payload(post(servers.port, sender, "练习价格异议"), "drill_intro")["drill_id"] == "price_margin"
     post(servers.port, sender, "退出")
+    post(servers.port, sender, "/stop_drill")
 
 
 def _turns(messages: list, kind: str) -> list:
@@ -230,7 +232,8 @@ def test_payloads_mid_drill_cannot_touch_the_session(servers):
         assert answer and not {"drill_intro", "scorecard"} & set(kinds(answer)), (message, answer)
     answer = post(servers.port, sender, "您主要是担心什么？")
     assert _turns(answer, "customer_line") == [2] and _turns(answer, "drill_feedback") == [2]
-    card = payload(post(servers.port, sender, "退出"), "scorecard")
+    post(servers.port, sender, "退出")  # a stop asks once; its button confirms
+    card = payload(post(servers.port, sender, "/stop_drill"), "scorecard")
     assert card["drill_id"] == "price_margin" and card["turns"] == 2
 
 
@@ -264,7 +267,8 @@ def test_a_rep_named_like_sql_finishes_a_drill_and_is_stored_verbatim(servers, c
     start = _send(channel, servers, token, '/start_drill{"drill_id": "price_margin"}', sender=name)[1]
     assert payload(replies(start), "drill_intro")["drill_id"] == "price_margin"
     _send(channel, servers, token, "理解您的顾虑", sender=name)
-    card = payload(replies(_send(channel, servers, token, "退出", sender=name)[1]), "scorecard")
+    _send(channel, servers, token, "退出", sender=name)  # a stop asks once; its button confirms
+    card = payload(replies(_send(channel, servers, token, "/stop_drill", sender=name)[1]), "scorecard")
     assert card["outcome"] == "stopped"
     assert _results(servers, name) == before + [(name, "price_margin")]
     assert {"results"} <= _tables(servers)
@@ -273,7 +277,9 @@ def test_a_rep_named_like_sql_finishes_a_drill_and_is_stored_verbatim(servers, c
 def test_one_rep_cannot_reach_another_reps_drill_or_results_over_rest(servers):
     victim, attacker = "hostile-victim", "hostile-attacker"
     post(servers.port, victim, '/start_drill{"drill_id": "price_margin"}')
-    post(servers.port, victim, "退出")  # the victim has a stored result...
+    post(servers.port, victim, "理解您的顾虑")  # a drill without a reply would not be stored
+    post(servers.port, victim, "退出")
+    post(servers.port, victim, "/stop_drill")  # the victim has a stored result...
     post(servers.port, victim, '/start_drill{"drill_id": "price_margin"}')
     # ...and a drill at turn 1
     assert _turns(post(servers.port, victim, "理解您的顾虑"), "customer_line") == [1]
@@ -293,6 +299,7 @@ def test_one_rep_cannot_reach_another_reps_drill_or_results_over_rest(servers):
     assert _turns(answer, "customer_line") == [2] and _turns(answer, "drill_feedback") == [2]
     assert len(_results(servers, victim)) == 1 and len(_results(servers, "other-rep")) == 0
     post(servers.port, victim, "退出")
+    post(servers.port, victim, "/stop_drill")
 
 
 def test_one_rep_cannot_reach_another_reps_drill_over_the_page(servers):
@@ -314,6 +321,7 @@ def test_one_rep_cannot_reach_another_reps_drill_over_the_page(servers):
     assert _turns(replies(parsed), "customer_line") == [2]
     assert _turns(replies(parsed), "drill_feedback") == [2]
     page(servers.port, victim, {"message": "退出", "id": "v4"})
+    page(servers.port, victim, {"message": "/stop_drill", "id": "v5"})
 
 
 def test_the_coach_still_answers_and_the_store_is_intact(servers):

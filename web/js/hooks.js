@@ -6,4 +6,5 @@ export const hooks = {
   edit: (rec) => {}, // put a failed message back into the input box
   expired: () => {}, // the server refused the token: log in again
   replyLang: (lang) => {}, // the coach answered in another language: the page follows
+  redraw: (rid) => {}, // a card stored a choice made on it: save and draw it again
 };

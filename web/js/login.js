@@ -5,6 +5,7 @@ import { currentLang, DEFAULT_LANG, t } from "./i18n.js";
 import { switchLanguage } from "./language.js";
 import { postJson, readJson } from "./net.js";
 import { pump } from "./outbox.js";
+import { checkState } from "./resume.js";
 import { KEY_AUTH, save, state } from "./store.js";
 import { openTranscript, scrollToBottom } from "./transcript.js";
 
@@ -42,6 +43,8 @@ async function signedIn(auth) {
   save(KEY_AUTH, auth);
   if (!sameRep) await openTranscript(auth.sender);
   showChat();
+  // A drill this rep runs elsewhere is shown first; a language switch sent now would be its reply.
+  await checkState();
   // A rep who picked a language before logging in gets replies in it from the first message.
   if (!state.records.length && currentLang() !== DEFAULT_LANG) switchLanguage(currentLang());
   pump();

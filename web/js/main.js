@@ -8,8 +8,9 @@ import { DEFAULT_LANG, known, t } from "./i18n.js";
 import { followReply, setLang, switchLanguage } from "./language.js";
 import { askLogin, onLogin, showChat } from "./login.js";
 import { checkHealth, goOffline, isSending, pump, resume, retry, submit } from "./outbox.js";
+import { checkState } from "./resume.js";
 import { isLogKey, KEY_AUTH, KEY_LANG, load, state } from "./store.js";
-import { openTranscript } from "./transcript.js";
+import { openTranscript, redraw } from "./transcript.js";
 
 const STRINGS_RETRY_MS = 3000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -67,7 +68,9 @@ function wireWindow() {
   window.addEventListener("online", checkHealth);
   window.addEventListener("offline", goOffline);
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible") resume();
+    if (document.visibilityState !== "visible") return;
+    resume();
+    checkState(); // the rep may have gone on with a drill on another device meanwhile
   });
   // Another tab of the same rep wrote the transcript: show its version.
   window.addEventListener("storage", (e) => {
@@ -84,7 +87,8 @@ async function loadStrings() {
 }
 
 async function init() {
-  Object.assign(hooks, { send: submit, retry, edit: editFailed, expired: () => askLogin(true), replyLang: followReply });
+  Object.assign(hooks, { send: submit, retry, edit: editFailed, expired: () => askLogin(true), replyLang: followReply,
+                         redraw });
   wireComposer();
   wireHeader();
   wireWindow();
@@ -94,8 +98,9 @@ async function init() {
   state.auth = { token: str(auth.token), sender: str(auth.sender), name: str(auth.name || auth.sender) };
   await openTranscript(state.auth.sender);
   showChat();
-  if (navigator.onLine === false) goOffline();
-  else pump();
+  if (navigator.onLine === false) return goOffline();
+  await checkState(); // before anything queued goes out: the page must know if a drill is running
+  pump();
 }
 
 init();

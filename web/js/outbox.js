@@ -3,7 +3,7 @@
 // sends them when the coach is reachable again.
 import { $, str } from "./dom.js";
 import { hooks } from "./hooks.js";
-import { t } from "./i18n.js";
+import { currentLang, t } from "./i18n.js";
 import { icon } from "./icons.js";
 import { postJson, readJson, request } from "./net.js";
 import { state } from "./store.js";
@@ -61,7 +61,9 @@ export async function pump() {
   setUserState(rec, "sending");
   let again;
   try {
-    const res = await postJson("message", { message: rec.payload, id: rec.id }, SEND_TIMEOUT_MS, state.auth.token);
+    // The page's language: the coach answers a first button (a /payload, no words to go by) in it.
+    const body = { message: rec.payload, id: rec.id, lang: currentLang() };
+    const res = await postJson("message", body, SEND_TIMEOUT_MS, state.auth.token);
     again = await settle(rec, res, await readJson(res));
   } catch (e) {
     setUserState(rec, "pending"); // network error or timeout

@@ -147,6 +147,31 @@ export async function addReplies(rec, messages) {
   return langs.length ? langs[langs.length - 1] : null;
 }
 
+// A note from the page itself, not an answer to a message (render/resume.js: the drill the coach
+// runs for this rep). Resolves to its record.
+export async function addNote(msg) {
+  await ensureAll([replyLang(msg), msg.custom && msg.custom.customer_lang]);
+  const rec = { rid: "page-" + newId(), kind: "bot", msg, at: Date.now() };
+  state.records.push(rec);
+  const node = renderRecord(rec);
+  $("messages").append(node);
+  trim(CAP);
+  persist();
+  refreshChrome();
+  revealReplies(node);
+  return rec;
+}
+
+// A card changed what it stores (a choice made on it): save it and draw it again.
+export function redraw(rid) {
+  const rec = state.records.find((r) => r.rid === rid);
+  const old = state.els.get(rid);
+  if (!rec || !old) return;
+  old.replaceWith(renderRecord(rec));
+  persist();
+  refreshChrome();
+}
+
 export function scrollToBottom() {
   const s = $("scroller");
   requestAnimationFrame(() => (s.scrollTop = s.scrollHeight));

@@ -21,10 +21,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from coach.errors import InboundError
+from coach.i18n import LANGUAGES
 from coach.i18n.catalogue import catalogue
 from coach.server.channels.auth import check_code, make_token, read_token, sender_for, signing_secret
 from coach.server.channels.base import CoachInput, OnNewMessage, Route, error_response
 from coach.server.channels.inbound import Turn, clean_message, handle, json_body, replace_surrogates
+from coach.server.channels.state import rep_state
 from coach.settings import PROJECT_ROOT
 
 logger = logging.getLogger(__name__)
@@ -57,6 +59,15 @@ def strings_response(lang: str) -> HTTPResponse:
     except ValueError as exc:
         return error_response(400, str(exc))
     return response.json({"lang": lang, "strings": strings}, headers={"Cache-Control": "no-cache"})
+
+
+def page_metadata(body: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    """Rasa message metadata from the page's body: the page's language, if it is one the coach speaks.
+
+    A button's /payload says nothing of its language: actions/base.py answers a first one in it.
+    """
+    lang = body.get("lang")
+    return {"lang": lang} if isinstance(lang, str) and lang in LANGUAGES else None
 
 
 def merge(messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -152,6 +163,14 @@ class CoachWebInput(CoachInput):
             raise InboundError(401, "Wrong team access code. Ask your trainer for it.")
         return response.json({"token": make_token(sender, self._secret), "sender": sender, "name": sender})
 
+    async def state(self, request: Request) -> HTTPResponse:
+        """The rep's running drill (coach/server/channels/state.py), so another phone can show it."""
+        self._check_origin(request)
+        sender = self._sender(request)
+        agent = getattr(request.app.ctx, "agent", None)
+        body = await rep_state(agent, sender, request.args.get("lang"))
+        return response.json(body, headers={"Cache-Control": "no-store"})
+
     def routes(self, on_new_message: OnNewMessage) -> List[Route]:
         async def message(request: Request) -> HTTPResponse:
             self._check_origin(request)
@@ -161,11 +180,11 @@ class CoachWebInput(CoachInput):
             client_id = str(body.get("id") or "")[:MAX_ID]
 
             async def run() -> Turn:
-                return await handle(on_new_message, text, sender, self.name())
+                return await handle(on_new_message, text, sender, self.name(), page_metadata(body))
 
             turn = await (self._answer((sender, client_id), run) if client_id else run())
             return response.json({"messages": merge(turn.messages)})
 
         return [Route("/", ("GET",), self.page), Route("/static/<name:path>", ("GET",), self.static),
                 Route("/strings", ("GET",), self.strings), Route("/login", ("POST",), self.login),
-                Route("/message", ("POST",), message)]
+                Route("/message", ("POST",), message), Route("/state", ("GET",), self.state)]

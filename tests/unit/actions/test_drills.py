@@ -157,7 +157,8 @@ def test_progress_shows_own_figures_and_the_weakest_objection(results_db):
     for score_moves in ([["give_up"]], [["acknowledge"], ["probe"]]):
         session = _session()
         for moves in score_moves:
-            _, slots = _reply(session, "x", moves, sender="rep-p")
+            # a distinct reply per turn: a repeated reply earns nothing (coach/drill/credit.py)
+            _, slots = _reply(session, " ".join(moves), moves, sender="rep-p")
             session = slots["drill"]
         run_action(ActionStopDrill(), make_tracker("new_rep", "stop", "stop_drill", slots={"drill": session},
                                                    sender_id="rep-p"))

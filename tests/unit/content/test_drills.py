@@ -57,6 +57,14 @@ def test_drills_cover_every_objection_and_three_levels():
     ("id: price_margin", "id: price_other", "E201", "id: price_other"),
     ("margin_math:\n    label", "acknowledge:\n    label", "E208", "  acknowledge:"),
     ('{LOWER: "much"}', '{LOWER: "much", COLOUR: "red"}', "E209", "COLOUR"),
+    # the playbook is the reference: a stage's cases exist, and what they recommend is never penalised
+    ("cases: [price.higher.margin, price.higher]", "cases: [price.higher.margn, price.higher]", "E212",
+     "cases:"),
+    ("{move: argue, penalty: 20}", "{move: probe, penalty: 20}", "E213", "{move: probe, penalty: 20}"),
+    ("\nrubric:\n", "\neffects:\n  value: {trust: -1}\n\nrubric:\n", "E214", "  value: {trust: -1}"),
+    ("\nrubric:\n", "\nred_lines: [acknowledge]\n\nrubric:\n", "E215", "red_lines:"),
+    ("\nrubric:\n", "\nred_lines: [overpromis]\n\nrubric:\n", "E202", "red_lines:"),
+    ("    cases: [price", "    answers_truth: margin_maths\n    cases: [price", "E202", "answers_truth:"),
 ])
 def test_broken_drill_reports_code_line_and_fix(tmp_path, old, new, code, needle):
     path = _broken(tmp_path, old, new)
@@ -150,3 +158,35 @@ def test_new_drill_needs_no_retraining():
     makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
     train_inputs = makefile.split("TRAIN_INPUTS :=", 1)[1].split("\n\n", 1)[0]
     assert "drills" not in train_inputs and "data/moves/train.yml" in train_inputs
+
+
+def test_every_shipped_stage_names_its_cases_and_agrees_with_them():
+    playbook = default_playbook()
+    for path in drill_files(DRILLS):
+        drill, _ = load_drill(path, playbook)
+        for stage in drill.stages:
+            assert stage.cases and all(playbook.branch(c) for c in stage.cases), (drill.id, stage.cases)
+            assert stage.recommends, drill.id
+            assert not {m for m, _ in drill.forbidden} & set(stage.recommends), drill.id
+            assert not set(drill.red_lines) & set(stage.recommends), drill.id
+        assert "overpromise" in drill.red_lines, drill.id
+
+
+def test_exclusivity_credits_the_conditional_offer_and_forbids_the_give_away():
+    drill, _ = load_drill(DRILLS / "exclusivity_volume.yml", default_playbook())
+    stage = drill.stages[0]
+    assert "conditional_offer" in stage.recommends and "conditional_offer" in stage.reveal_moves
+    assert {"concession", "overpromise"} <= {m for m, _ in drill.forbidden}
+    assert drill.red_lines == ("overpromise",)
+
+
+def test_answers_truth_defaults_to_the_stages_first_required_key_move():
+    drill, _ = load_drill(DRILLS / "chain_price_consignment.yml", default_playbook())
+    assert [s.answers_truth for s in drill.stages] == ["margin_math", "cash_rule"]
+
+
+def test_red_lines_default_to_overpromise(tmp_path):
+    path = _broken(tmp_path, "\nrubric:\n", "\nred_lines: [overpromise, concession]\n\nrubric:\n")
+    drill, problems = load_drill(path, default_playbook())
+    assert problems == [] and drill.red_lines == ("overpromise", "concession")
+    assert load_drill(EXAMPLE, default_playbook())[0].red_lines == ("overpromise",)

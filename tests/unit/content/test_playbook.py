@@ -162,3 +162,63 @@ def test_every_problem_is_reported_not_just_the_first(playbook_copy):
 
 def test_empty_folder(tmp_path):
     assert "[E106]" in _problems(tmp_path)
+
+
+# ---- moves: what each case recommends, what each sample line does --------------------------
+
+def test_every_sample_line_names_its_moves_and_every_case_what_it_recommends():
+    from coach.content.moves import generic_names
+    known = set(generic_names())
+    for objection in load_playbook().ordered():
+        for branch in _walk(objection.branches):
+            assert branch.recommends and set(branch.recommends) <= known, branch.path
+            assert not set(branch.recommends) & set(branch.discourages), branch.path
+            assert [s.text for s in branch.samples] == list(branch.lines)
+            for sample in branch.samples:
+                assert sample.moves and set(sample.moves) <= known, (branch.path, sample.text)
+                assert not set(sample.moves) & set(branch.discourages), (branch.path, sample.text)
+
+
+def test_the_seeds_graceful_exits_are_the_goal_of_polite_no_cases():
+    playbook = load_playbook()
+    for path in ("bad_market.no_need", "supplier_relationship.long_term"):
+        assert playbook.branch(path)[1].goal_moves == ("keep_in_touch",)
+    # a hidden worry is not closed by keeping in touch: it is uncovered and answered
+    for path in ("no_money.excuse", "existing_contract.excuse"):
+        assert "keep_in_touch" not in playbook.branch(path)[1].recommends
+    assert "conditional_offer" in playbook.branch("exclusivity.volume")[1].recommends
+    assert "concession" in playbook.branch("exclusivity.volume")[1].discourages
+
+
+def test_cases_lists_every_branch_parents_first():
+    paths = [b.path for b in load_playbook().cases()]
+    assert set(REQUIRED_BRANCHES) <= set(paths)
+    assert paths.index("price.higher") < paths.index("price.higher.margin")
+
+
+def _set_line_moves(d):
+    d["branches"][0]["lines"][1]["moves"] = ["probbe"]
+
+
+def _discourage_probe(d):
+    d["branches"][0]["discourages"] = ["probe"]
+
+
+@pytest.mark.parametrize("mutate, needle, expected", [
+    (_set_line_moves, "probbe", "[E107] unknown move 'probbe' in 'moves'\n"
+                                "    fix: Use a generic move from data/moves/moves.yml: acknowledge, probe"),
+    (_discourage_probe, "discourages:", "[E108] case 'comparable' both recommends and discourages 'probe'"),
+])
+def test_move_problems_in_a_case_are_reported_with_their_line(playbook_copy, mutate, needle, expected):
+    _, text = _rewrite(playbook_copy, "price", mutate)
+    assert f"price.yml:{line_of_text(text, needle)}: {expected}" in _problems(playbook_copy)
+
+
+def test_a_sample_line_without_moves_and_a_case_without_recommends_are_refused(playbook_copy):
+    def strip(d):
+        del d["branches"][0]["recommends"]
+        del d["branches"][0]["lines"][0]["moves"]
+    _rewrite(playbook_copy, "policy", strip)
+    message = _problems(playbook_copy)
+    assert "[E011] missing required field 'branches[0].recommends'" in message
+    assert "[E011] missing required field 'branches[0].lines[0].moves'" in message

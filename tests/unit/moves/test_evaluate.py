@@ -80,3 +80,40 @@ def test_apply_drills_refuses_an_unknown_drill():
 def test_apply_drills_needs_one_nlu_result_per_reply():
     with pytest.raises(ValueError):
         evaluate.apply_drills([Item("好的", frozenset(), None)], [])
+
+
+def test_figures_and_the_gate():
+    heldout = [_item({"probe"}, {"probe"}), _item({"value"}, {"value", "argue"})]
+    negation = [_item(set(), {"concession"}), _item({"concession"}, {"concession"}), _item(set(), set())]
+    keys = [_item({"ask_volume"}, {"ask_volume"}, drill="exclusivity_volume")]
+    measured = evaluate.figures(heldout, keys, negation)
+    assert measured["generic_f1"] == pytest.approx(0.8) and measured["exact"] == 0.5
+    assert measured["key_f1"] == 1.0 and measured["false_concessions"] == 1.0
+    failures = evaluate.gate_failures(measured)
+    assert len(failures) == 3
+    assert "false concessions on negated give-aways 1.000 is above the gate 0" in failures[2]
+    table = evaluate.gate_table(measured)
+    bars = {bar.key: bar for bar in evaluate.GATE}
+    generic, keys = bars["generic_f1"], bars["key_f1"]
+    assert f"| 0.800 | {generic.target} | {generic.gate} | **BELOW TARGET** |" in table
+    assert f"| 1.000 | {keys.target} | {keys.gate} | meets target |" in table
+    assert generic.target == 0.90 and bars["exact"].target == 0.75 and keys.target == 0.85
+    assert bars["false_concessions"].target == bars["false_concessions"].gate == 0
+
+
+def test_a_missing_held_out_file_is_reported_not_skipped():
+    measured = evaluate.figures(None, None, None)
+    failures = evaluate.gate_failures(measured)
+    assert len(failures) == 4
+    assert all("does not exist, so this figure was not measured" in f for f in failures)
+    assert evaluate.gate_table(measured).count("NOT MEASURED (file missing)") == 4
+
+
+def test_key_moves_are_measured_from_examples_alone():
+    drill = "exclusivity_volume"
+    items = [Item("独家可以谈，您一个月大概能保证卖多少箱？", frozenset({"ask_volume"}), drill),
+             Item("理解您的顾虑。", frozenset(), drill)]
+    evaluate.key_move_items(items)
+    assert items[0].predicted == {"ask_volume"} and items[1].predicted == frozenset()
+    with pytest.raises(SystemExit, match="not a valid drill"):
+        evaluate.key_move_items([Item("好", frozenset(), "no_such_drill")])

@@ -29,11 +29,26 @@ def test_tokens_are_the_pipelines_tokens(text):
     assert [t.text for t in message.get("text_tokens")] == tokenize(text)
 
 
-def test_generic_moves_are_the_nine_documented_ones():
+def test_generic_moves_are_the_thirteen_documented_ones():
+    # Nine until the moves that judge meaning: conditional_offer, keep_in_touch, refer_up and
+    # overpromise were added, and concession / give_up narrowed (data/moves/moves.yml).
     assert generic_names() == ("acknowledge", "probe", "compare", "value", "isolate", "next_step",
-                               "concession", "argue", "give_up")
+                               "concession", "conditional_offer", "argue", "give_up", "keep_in_touch",
+                               "refer_up", "overpromise")
     moves = generic_moves()
     assert moves["argue"].effect.trust < 0 and moves["concession"].effect.mood == "pushes"
+
+
+def test_new_moves_load_with_labels_meanings_and_effects():
+    moves = generic_moves()
+    for name in ("conditional_offer", "keep_in_touch", "refer_up", "overpromise"):
+        move = moves[name]
+        assert move.label["zh"] and move.label["en"] and move.means["zh"] and move.means["en"]
+    # The documented strategies must not be punished; the over-promise is.
+    assert moves["conditional_offer"].effect.trust > 0 and moves["keep_in_touch"].effect.trust > 0
+    assert moves["refer_up"].effect.trust >= 0 and moves["refer_up"].effect.mood != "cools"
+    assert moves["overpromise"].effect.trust < 0 and moves["overpromise"].effect.mood == "pushes"
+    assert moves["give_up"].effect.mood == "cools" and moves["keep_in_touch"].effect.mood != "cools"
 
 
 def test_move_model_learns_several_labels_per_reply():
@@ -56,6 +71,14 @@ def test_training_file_uses_only_generic_moves():
     replies = read_replies(PROJECT_ROOT / "data" / "moves" / "train.yml")
     assert len(replies) >= 300
     assert {m for _, moves in replies for m in moves} == set(generic_names())
+
+
+def test_every_new_move_has_varied_training_replies():
+    replies = read_replies(PROJECT_ROOT / "data" / "moves" / "train.yml")
+    for move in ("conditional_offer", "keep_in_touch", "refer_up", "overpromise"):
+        texts = [t for t, moves in replies if move in moves]
+        assert len(texts) >= 30, move
+        assert any(t.isascii() for t in texts) and any(not t.isascii() for t in texts), move
 
 
 @pytest.mark.parametrize("text", ["您估计一个月能卖多少？咱们算一笔总利润的账",

@@ -2,52 +2,14 @@
 from __future__ import annotations
 
 import random
-from pathlib import Path
-from typing import List, Optional
 
-import pytest
-
-from coach.content.drills import Drill, drill_files, load_drill
-from coach.content.playbook import default_playbook
 from coach.drill.session import DrillSession
 from coach.i18n import EN, HANS, ui
-from coach.results.store import DrillResult, ProgressRow, ResultsStore
 from coach.service.drills import MAX_QUOTED, DrillService, Outcome
-from coach.settings import PROJECT_ROOT
+from tests.unit.service.conftest import ALL, BrokenStore, FakeLibrary
 
-ALL = [load_drill(p, default_playbook())[0] for p in drill_files(PROJECT_ROOT / "data" / "drills")]
 GOOD_RUN = [("理解，您跟哪家比的？", ["acknowledge", "compare"]), ("您主要担心什么？", ["probe"]),
             ("咱们算一笔总利润的账", ["margin_math"]), ("先进两件试试，我下周带方案来", ["next_step"])]
-
-
-class FakeLibrary:
-    def __init__(self, drills: List[Drill]) -> None:
-        self.drills = list(drills)
-
-    def get(self, drill_id: str) -> Optional[Drill]:
-        return next((d for d in self.drills if d.id == drill_id), None)
-
-    def all(self) -> List[Drill]:
-        return list(self.drills)
-
-
-class BrokenStore:
-    def add(self, result: DrillResult) -> bool:
-        raise OSError("disk full")
-
-    def progress(self, rep_id: Optional[str] = None) -> List[ProgressRow]:
-        raise OSError("disk full")
-
-
-@pytest.fixture
-def library() -> FakeLibrary:
-    return FakeLibrary(ALL)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> ResultsStore:
-    with ResultsStore(tmp_path / "results.db") as opened:
-        yield opened
 
 
 def _service(library, store) -> DrillService:

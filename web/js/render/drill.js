@@ -23,7 +23,7 @@ function introMeta(c, lang) {
   return meta;
 }
 
-function persona(p, lang) {
+export function persona(p, lang) {
   const who = el("div", "persona");
   const about = el("div");
   about.append(el("p", "persona-name", p.name), el("p", "persona-about", p.about));

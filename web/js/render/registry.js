@@ -6,6 +6,7 @@ import { customerLine, drillFeedback, drillIntro } from "./drill.js";
 import { objectionCard } from "./objection.js";
 import { plain, serviceUnavailable } from "./plain.js";
 import { progress } from "./progress.js";
+import { drillResume } from "./resume.js";
 import { scorecard } from "./scorecard.js";
 import { strategy } from "./strategy.js";
 
@@ -24,6 +25,9 @@ const RENDERERS = new Map([
   ["drill_end", plain],
   ["progress", progress],
   ["service_unavailable", serviceUnavailable],
+  // Added by the page itself after asking the coach for the rep's state (js/resume.js).
+  ["drill_resume", drillResume],
+  ["drill_closed", plain],
 ]);
 
 // The language a stored reply was written in (its card's), or null for plain text.
