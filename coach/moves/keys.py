@@ -43,13 +43,27 @@ def _row_max_similarity(x: csr_matrix, positives: csr_matrix) -> np.ndarray:
     return np.asarray((x @ positives.T).max(axis=1).todense()).ravel() / 2.0
 
 
-class KeyMoveModel:
-    """The key moves of one drill that have examples; `find` returns those a reply carries."""
+ExamplesKey = tuple[tuple[str, tuple[str, ...]], ...]  # ((key move, its examples), ...) in drill order
 
-    def __init__(self, moves: Mapping[str, KeyMove],
+
+def learned_for(moves: Mapping[str, KeyMove]) -> KeyMoveModel | None:
+    """The model for these key moves' examples (None if none has examples), shared by every drill
+    and every reload with the same examples: learning takes about a second per drill."""
+    key = tuple((name, tuple(move.examples)) for name, move in moves.items() if move.examples)
+    return _learned(key) if key else None
+
+
+@process_cache(maxsize=64)
+def _learned(key: ExamplesKey) -> KeyMoveModel:
+    return KeyMoveModel(dict(key))
+
+
+class KeyMoveModel:
+    """Key moves learned from their examples ({name: replies}); `find` returns those a reply carries."""
+
+    def __init__(self, examples: Mapping[str, Sequence[str]],
                  negatives: Sequence[Sequence[str]] | None = None) -> None:
-        self._examples = {name: [tokenize(e) for e in key.examples] for name, key in moves.items()
-                          if key.examples}
+        self._examples = {name: [tokenize(e) for e in texts] for name, texts in examples.items() if texts}
         self.names = tuple(self._examples)
         self._models: dict[str, LogisticRegression] = {}
         if not self.names:

@@ -22,7 +22,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from coach.content.drills import Drill, KeyMove
 from coach.content.moves import generic_names
 from coach.i18n import normalize_text
-from coach.moves.keys import KeyMoveModel
+from coach.moves.keys import learned_for
 from coach.nlp.tokens import doc, zh_nlp
 from coach.settings import PROJECT_ROOT
 
@@ -50,7 +50,7 @@ class MoveMatcher:
                     self._phrases.add(key.name, [nlp.make_doc(p) for p in phrases])
                 if key.patterns:
                     self._tokens.add(key.name, [list(p) for p in key.patterns])
-        self._learned = KeyMoveModel(moves) if any(key.examples for key in moves.values()) else None
+        self._learned = learned_for(moves)
 
     def find(self, text: str) -> list[str]:
         """Key move names present in `text`, in the drill's order."""

@@ -42,8 +42,14 @@ MODEL = PROJECT_ROOT / "models" / "coach.tar.gz"
 
 def nlu_moves(texts: Sequence[str], model: Path) -> list[list[str]]:
     """The generic moves the trained model's MoveClassifier finds in each text."""
+    import logging
+
+    import structlog
     from rasa.core.agent import Agent  # slow import: only when evaluating
 
+    # Outside Rasa's CLI nothing configures structlog, and its default prints every parse at debug
+    # level: hundreds of lines, each quoting a held-out reply.
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     agent = Agent.load(str(model))
 
     async def parse_all() -> list[list[str]]:
