@@ -49,6 +49,24 @@ def drill_lang(drill: Drill, lang: str) -> str:
     return EN if drill.languages[0] == "en" else HANS
 
 
+def resay(drill: Drill, line: str, said_in: str, wanted: str) -> str:
+    """The customer's line `line`, said in `said_in`, in `wanted` (a rep switched language mid-drill).
+
+    A chained drill's answer is two lines joined by a space; each part is looked up on its own.
+    A line that is not in the drill (an older version of the file) is returned as it was said.
+    """
+    known = {localize(option, said_in): option for stage in drill.stages
+             for options in stage.lines.values() for option in options}
+    if line in known:
+        return localize(known[line], wanted)
+    parts = line.split(" ")
+    for cut in range(1, len(parts)):
+        first, second = " ".join(parts[:cut]), " ".join(parts[cut:])
+        if first in known and second in known:
+            return f"{localize(known[first], wanted)} {localize(known[second], wanted)}"
+    return line
+
+
 def _pick(session: DrillSession, stage: Stage, state: str) -> str:
     options = stage.lines_for(state)
     if not options:

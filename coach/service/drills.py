@@ -176,14 +176,16 @@ class DrillService:
         return self.start(rep_id, lang, message.text, choice.id, session)
 
     def _go_on(self, lang: str, drill: Drill, session: DrillSession, switched: bool = False) -> Outcome:
-        """The drill goes on at the same turn (after "go on", or a language button): the last line again.
-
-        The line is repeated as it was said; a new language takes over with the next reply.
-        """
+        """The drill goes on at the same turn (after "go on", or a language button): the last line again,
+        in the language the rep now uses, so that the page and the customer switch together."""
         state = session.turns[-1].state if session.turns else "opening"
+        line = session.last_line or ""
+        if switched:
+            said_in, session.lang = session.lang, engine.drill_lang(drill, lang)
+            line = session.last_line = engine.resay(drill, line, said_in, session.lang)
         return Outcome([language_set(lang) if switched else replies.going_on(lang),
-                        replies.customer_line(drill, session, session.last_line or "", state)],
-                       session, kept=True)
+                        replies.customer_line(drill, session, line, state)],
+                       session, kept=not switched)
 
     def reply(self, lang: str, session: Optional[DrillSession], text: str,
               nlu_moves: Sequence[str]) -> Outcome:

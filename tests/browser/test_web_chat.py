@@ -164,3 +164,23 @@ def test_a_drill_whose_file_is_removed_ends_drill_mode(page, servers):
     send(page, "理解您")
     expect(bot_card(page, "drill_end").last).to_be_visible()
     expect(page.locator("#mode-indicator")).to_have_attribute("data-mode", "quick")
+
+
+def test_switching_to_english_mid_drill_switches_customer_feedback_and_scorecard(page):
+    login(page, "web-drill-lang")
+    send(page, "练习价格异议")
+    expect(bot_card(page, "customer_line").last).to_be_visible()
+    send(page, "理解，进货价格谁都要算清楚。您是跟哪家、哪个规格比的？")
+    expect(bot_card(page, "drill_feedback")).to_have_count(1)
+    expect(bot_card(page, "drill_feedback").last).to_have_attribute("lang", "zh-Hans")
+    page.click("#lang-en")  # a language button mid-drill is not a turn
+    expect(page.locator("#lang-en")).to_have_attribute("aria-pressed", "true")
+    send(page, "What worries you more: that shoppers won't pay this price, or that your margin is too thin?")
+    expect(bot_card(page, "drill_feedback")).to_have_count(2)
+    expect(bot_card(page, "drill_feedback").last).to_have_attribute("lang", "en")
+    expect(bot_card(page, "customer_line").last).to_have_attribute("lang", "en")
+    page.click("#stop-drill")
+    page.get_by_role("button", name="End and score").click()
+    scorecard = bot_card(page, "scorecard").last
+    expect(scorecard).to_have_attribute("lang", "en")
+    expect(scorecard).to_contain_text("Score")

@@ -171,7 +171,9 @@ def test_a_language_button_mid_drill_is_not_a_turn_and_pins_the_new_language(res
                                entities_language="en")
     assert slots["language"] == slots["language_pinned"] == EN and rep.turn == 1
     assert messages[0]["custom"]["type"] == "language"
-    assert _custom(messages, "customer_line")[0]["turn"] == 1
+    repeated = _custom(messages, "customer_line")[0]
+    assert repeated["turn"] == 1
+    assert repeated["lang"] == EN and repeated["text"].isascii()  # the last line again, in the new language
     messages, _ = rep.send("您主要担心什么？", moves=["probe"])  # pinned: Chinese text, English drill
     line, feedback = _custom(messages, "customer_line")[0], _custom(messages, "drill_feedback")[0]
     assert line["lang"] == feedback["lang"] == EN

@@ -146,3 +146,14 @@ def test_session_is_json_serialisable(lang):
 
     session, _ = _run([("理解", ["acknowledge"])], lang=lang)
     assert json.loads(json.dumps(session.to_slot())) == session.to_slot()
+
+
+def test_resay_gives_the_customers_line_in_the_new_language():
+    drill = DRILL
+    _, opening = drill_engine.start(drill, HANS, seed=3)
+    english = drill_engine.resay(drill, opening, HANS, EN)
+    assert english != opening and english.isascii()
+    assert drill_engine.resay(drill, english, EN, HANS) == opening
+    joined = f"{opening} {opening}"  # a chained drill's answer: two lines in one
+    assert drill_engine.resay(drill, joined, HANS, EN) == f"{english} {english}"
+    assert drill_engine.resay(drill, "not a line of this drill", HANS, EN) == "not a line of this drill"
