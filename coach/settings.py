@@ -23,6 +23,10 @@ LEXICON = DATA / "lexicon" / "sales_terms.txt"
 MOVES_FILE = DATA / "moves" / "moves.yml"
 MOVE_PATTERNS = DATA / "moves" / "patterns.yml"
 MOVE_TRAINING = DATA / "moves" / "train.yml"
+MOVE_PLAYBOOK_LINES = DATA / "moves" / "playbook_lines.yml"  # generated from the playbook
+MOVE_REPLIES = (MOVE_TRAINING, MOVE_PLAYBOOK_LINES)  # what the move model trains on
+PLAYBOOK_DIR = DATA / "playbook"
+DRILLS_DIR = DATA / "drills"
 NLU_HELDOUT = PROJECT_ROOT / "tests" / "nlu" / "heldout.yml"
 MOVES_HELDOUT = PROJECT_ROOT / "tests" / "moves" / "heldout.yml"
 
@@ -61,8 +65,8 @@ class Settings:
     def from_env(cls, env: Mapping[str, str]) -> Settings:
         results = env.get("COACH_RESULTS_DB") or ""
         return cls(
-            playbook_dir=Path(env.get("COACH_PLAYBOOK_DIR") or DATA / "playbook"),
-            drills_dir=Path(env.get("COACH_DRILLS_DIR") or DATA / "drills"),
+            playbook_dir=Path(env.get("COACH_PLAYBOOK_DIR") or PLAYBOOK_DIR),
+            drills_dir=Path(env.get("COACH_DRILLS_DIR") or DRILLS_DIR),
             results_db=results if is_url(results) else Path(results or STATE_DIR / "results.db"),
             access_code=env.get("COACH_ACCESS_CODE") or DEFAULT_ACCESS_CODE,
             chat_secret=env.get("COACH_CHAT_SECRET") or None,

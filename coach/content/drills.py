@@ -19,9 +19,8 @@ from coach.content.schema_check import check
 from coach.content.text import Text, text
 from coach.content.yaml_source import LineDict, LineList, load_yaml
 from coach.errors import Problem
-from coach.settings import PROJECT_ROOT
 
-DEFAULT_DIR = PROJECT_ROOT / "data" / "drills"
+DEFAULT_DIR = settings.DRILLS_DIR
 # A state without lines of its own borrows these (a trainer only has to write the four required ones).
 LINE_FALLBACK = {"warmer": "neutral", "pushes": "neutral", "cooler": "neutral", "walk_away": "cooler",
                  "out_of_turns": "neutral"}

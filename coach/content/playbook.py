@@ -16,9 +16,8 @@ from coach.content.schema_check import check
 from coach.content.text import Text, text
 from coach.content.yaml_source import LineDict, LineList, load_yaml
 from coach.errors import ContentError, Problem
-from coach.settings import PROJECT_ROOT
 
-DEFAULT_DIR = PROJECT_ROOT / "data" / "playbook"
+DEFAULT_DIR = settings.PLAYBOOK_DIR
 
 # The nine objections the assistant recognises; the NLU intents carry these names.
 OBJECTION_INTENTS = (

@@ -19,7 +19,7 @@ from coach.i18n.script import (
     to_simplified,
     to_traditional,
 )
-from coach.i18n.text import EN, HANS, HANT, Text, list_join, localize, quote
+from coach.i18n.text import EN, HANS, HANT, Text, list_join, localize
 
 __all__ = [
     "DEFAULT", "EN", "HANS", "HANT", "LANGUAGES", "LANGUAGE_NAMES", "Text", "detect", "list_join",
@@ -106,3 +106,8 @@ def _catalogue() -> dict[str, Any]:
 def ui(key: str, lang: str, **values: object) -> str:
     """An interface string in `lang`, with {placeholders} filled in."""
     return localize(_catalogue()[key], lang).format(**values)
+
+
+def quote(text: str, lang: str) -> str:
+    """A quoted line in the style of ui.yml's `quote` (the page quotes with the same entry)."""
+    return ui("quote", lang, text=text)

@@ -32,11 +32,6 @@ def localize(text: Text, lang: str) -> str:
     return to_traditional(text["zh"]) if lang == HANT else text["zh"]
 
 
-def quote(text: str, lang: str) -> str:
-    """A quoted line: curly quotes in English, corner brackets in Chinese."""
-    return f"\u201c{text}\u201d" if lang == EN else f"「{text}」"
-
-
 def list_join(items: Iterable[str], lang: str) -> str:
     """An inline list: ", " in English, the enumeration comma "、" in Chinese."""
     return (", " if lang == EN else "、").join(items)

@@ -20,13 +20,12 @@ import yaml
 from coach import i18n
 from coach.content.moves import generic_names
 from coach.moves.model import PER_MOVE_THRESHOLDS, C
-from coach.settings import PROJECT_ROOT
+from coach.settings import MOVE_REPLIES, MOVES_HELDOUT, PROJECT_ROOT
 
-HELDOUT = PROJECT_ROOT / "tests" / "moves" / "heldout.yml"
+HELDOUT = MOVES_HELDOUT
 KEYMOVES = PROJECT_ROOT / "tests" / "moves" / "keymoves_heldout.yml"
 NEGATION = PROJECT_ROOT / "tests" / "moves" / "negation.yml"
-TRAIN = (PROJECT_ROOT / "data" / "moves" / "train.yml",
-         PROJECT_ROOT / "data" / "moves" / "playbook_lines.yml")
+TRAIN = MOVE_REPLIES
 MIN_MICRO_F1 = 0.85  # the earlier all-labels bar, shown for comparison; the gate is GATE
 SCRIPTS = ("zh-Hans", "zh-Hant", "en", "mixed")
 

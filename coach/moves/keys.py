@@ -19,10 +19,8 @@ from coach.cache import process_cache
 from coach.content.drills import KeyMove
 from coach.moves.model import Features, read_replies
 from coach.nlp.tokens import tokenize
-from coach.settings import PROJECT_ROOT
+from coach.settings import MOVE_REPLIES
 
-GENERIC_REPLIES = (PROJECT_ROOT / "data" / "moves" / "train.yml",
-                   PROJECT_ROOT / "data" / "moves" / "playbook_lines.yml")
 # Chosen on a development set of replies written for the shipped drills' key moves (positives and
 # near misses), not on the held-out replies: docs/moves.md says how.
 SAME_MEANING = 0.3
@@ -34,7 +32,7 @@ THRESHOLD = 0.15  # low because the positives are few; the weighting keeps near 
 @process_cache
 def negative_tokens() -> tuple[tuple[str, ...], ...]:
     """The generic training replies, tokenised once per process: every drill's negatives."""
-    texts = [text for path in GENERIC_REPLIES if Path(path).is_file() for text, _ in read_replies(path)]
+    texts = [text for path in MOVE_REPLIES if Path(path).is_file() for text, _ in read_replies(path)]
     return tuple(tuple(tokenize(t)) for t in texts)
 
 

@@ -24,9 +24,9 @@ from coach.content.moves import generic_names
 from coach.i18n import normalize_text
 from coach.moves.keys import learned_for
 from coach.nlp.tokens import doc, zh_nlp
-from coach.settings import PROJECT_ROOT
+from coach.settings import MOVE_PATTERNS
 
-GENERIC_PATTERNS = PROJECT_ROOT / "data" / "moves" / "patterns.yml"
+GENERIC_PATTERNS = MOVE_PATTERNS
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _lock = threading.Lock()

@@ -16,10 +16,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from coach.i18n import normalize_text
-from coach.settings import PROJECT_ROOT
+from coach.settings import LEXICON, SPACY_MODEL
 
-SPACY_MODEL = PROJECT_ROOT / "build" / "spacy_zh"
-LEXICON = PROJECT_ROOT / "data" / "lexicon" / "sales_terms.txt"
 _loaded: set[str] = set()  # contents of the dictionaries already in jieba
 
 

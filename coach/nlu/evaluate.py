@@ -18,11 +18,11 @@ import yaml
 from coach import i18n
 from coach.content.playbook import OBJECTION_INTENTS
 from coach.moves.evaluate import SCRIPTS, header
-from coach.settings import PROJECT_ROOT
+from coach.settings import NLU_HELDOUT
 
 Report = dict[str, Any]  # rasa's intent_report.json: intent -> figures, plus "accuracy" and averages
 
-HELDOUT = PROJECT_ROOT / "tests" / "nlu" / "heldout.yml"
+HELDOUT = NLU_HELDOUT
 MIN_MACRO_F1 = 0.95  # the quality bar, over the nine objections
 MIN_INTENT_F1 = 0.90  # for every objection
 

@@ -35,9 +35,7 @@ from coach.moves.evaluate import (
     read_key_moves,
     report,
 )
-from coach.settings import PROJECT_ROOT
-
-MODEL = PROJECT_ROOT / "models" / "coach.tar.gz"
+from coach.settings import MODEL
 
 
 def nlu_moves(texts: Sequence[str], model: Path) -> list[list[str]]:

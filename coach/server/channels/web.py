@@ -27,10 +27,9 @@ from coach.server.channels.auth import check_code, make_token, read_token, sende
 from coach.server.channels.base import CoachInput, OnNewMessage, Route, error_response
 from coach.server.channels.inbound import Turn, clean_message, handle, json_body, replace_surrogates
 from coach.server.channels.state import rep_state
-from coach.settings import PROJECT_ROOT
+from coach.settings import WEB_DIR
 
 logger = logging.getLogger(__name__)
-WEB_DIR = PROJECT_ROOT / "web"
 # Served by file type; modules need text/javascript. Anything else under web/ is not served.
 STATIC = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
 MAX_ID = 100

@@ -39,7 +39,7 @@ def test_traditional_is_generated_from_simplified_with_opencc():
     hant, hans = catalogue(i18n.HANT), catalogue(i18n.HANS)
     assert hans["page_title"] == "异议应对教练"
     assert hant["page_title"] == "異議應對教練" == i18n.to_traditional(hans["page_title"])
-    assert hant["page_quote"] == "「{text}」"
+    assert hant["quote"] == "「{text}」"
     assert catalogue(i18n.EN)["page_title"] == "Objection Coach"
 
 

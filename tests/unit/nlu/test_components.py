@@ -9,10 +9,9 @@ from rasa.shared.nlu.training_data.message import Message
 from coach.nlp.tokens import load_user_dictionary
 from coach.nlu.jieba_tokenizer import WhitespaceSafeJiebaTokenizer
 from coach.nlu.normalizer import ORIGINAL_TEXT, ScriptNormalizer
-from coach.settings import PROJECT_ROOT
+from coach.settings import PROJECT_ROOT, SPACY_MODEL
 
 MIXED = "老板说price too high, 要铺货"
-SPACY_MODEL = PROJECT_ROOT / "build" / "spacy_zh"
 
 
 def _tokenizer(cls):

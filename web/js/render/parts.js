@@ -34,7 +34,7 @@ export function section(label, content, className) {
 }
 
 export function quoteText(text, lang) {
-  return t("page_quote", { text: str(text) }, lang);
+  return t("quote", { text: str(text) }, lang);
 }
 
 export function quoteBlock(text, lang) {
