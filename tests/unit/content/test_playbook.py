@@ -98,11 +98,11 @@ def test_missing_field_names_the_field_and_the_mapping_line(playbook_copy):
 
 def test_too_many_sample_lines(playbook_copy):
     def pad(d):
-        d["branches"][0]["lines"] = d["branches"][0]["lines"] * 3
+        d["branches"][0]["lines"] = d["branches"][0]["lines"] * 3  # 9 lines: over the 8 a branch may hold
     _rewrite(playbook_copy, "exclusivity", pad)
     message = _problems(playbook_copy)
     assert "exclusivity.yml:" in message and "[E014] 'branches[0].lines' has" in message
-    assert "2 to 4 items" in message
+    assert "2 to 8 items" in message
 
 
 def test_button_label_too_long_for_a_phone(playbook_copy):
