@@ -28,7 +28,7 @@ TRAIN_INPUTS := config.yml domain.yml data/rules.yml data/stories.yml $(wildcard
                 data/moves/train.yml data/moves/playbook_lines.yml data/moves/moves.yml coach/moves/model.py \
                 coach/content/moves.py
 
-.PHONY: help setup train run shell test unit lint browser validate validate-drills test-nlu test-moves test-stories nlu-report \
+.PHONY: help setup train run shell test unit lint browser validate validate-drills try-drill test-nlu test-moves test-stories nlu-report \
         moves-report report bench compare-pipelines lock clean
 
 help:
@@ -38,6 +38,7 @@ help:
 	@echo "make unit                the unit tests only (no model, no server; seconds after setup)"
 	@echo "make lint                ruff and mypy over coach/ and actions/"
 	@echo "make validate-drills     check the drill files (DRILLS=path/to/file.yml for one file)"
+	@echo "make try-drill DRILL=id  play a drill in this terminal, nothing stored (STRATEGY=1 says its own lines, DRILL_LANG=en)"
 	@echo "make bench               load benchmark (1/10/50 simulated reps, coach vs bare Rasa), writes docs/performance.md"
 	@echo "make scale-test          2 Rasa replicas + 2 action servers on private PostgreSQL/Redis/nginx: checks and benchmark"
 	@echo "make report              drill results per rep and objection (CSV=out.csv to export, REP=id for one rep)"
@@ -76,6 +77,11 @@ validate: setup
 # Trainers: check drills without training anything. DRILLS defaults to data/drills.
 validate-drills: setup
 	@$(PY) -m coach.content.validate $(DRILLS)
+
+# Trainers: a dry run of one drill, exactly as a rep's replies are read; nothing is stored.
+try-drill: setup
+	@test -n "$(DRILL)" || { echo "usage: make try-drill DRILL=<drill id> [STRATEGY=1] [DRILL_LANG=en] [FILE=data/drills/_draft.yml]"; exit 2; }
+	@$(PY) -m coach.service.dry_run "$(DRILL)" $(if $(STRATEGY),--strategy) $(if $(DRILL_LANG),--lang $(DRILL_LANG)) $(if $(FILE),--file "$(FILE)")
 
 report: setup
 	@$(PY) -m coach.results.report $(if $(REP),--rep "$(REP)") $(if $(CSV),--csv "$(CSV)") $(if $(DB),--db "$(DB)")

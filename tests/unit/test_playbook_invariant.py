@@ -22,12 +22,11 @@ from coach.content.playbook import Branch, Playbook, SampleLine, default_playboo
 from coach.drill import engine
 from coach.i18n import EN, HANS
 from coach.moves.matcher import detect_moves
-from coach.moves.model import MoveModel, read_replies
+from coach.moves.model import MoveModel
 from coach.nlp.tokens import tokenize
+from coach.service.dry_run import generic_model
 from coach.settings import PROJECT_ROOT
 
-MOVES_DIR = PROJECT_ROOT / "data" / "moves"
-TRAINING = (MOVES_DIR / "train.yml", MOVES_DIR / "playbook_lines.yml")  # the second once generated
 TEMPLATE = PROJECT_ROOT / "data" / "drills" / "price_margin.yml"  # persona and customer lines only
 LANGS = {"zh": HANS, "en": EN}
 BAD_STATES = ("pushes", "cooler", "walk_away")
@@ -49,9 +48,7 @@ class Case:
 @pytest.fixture(scope="session")
 def model() -> MoveModel:
     """The generic move model, trained in-process on the same replies the NLU component learns."""
-    replies = [r for path in TRAINING if path.is_file() for r in read_replies(path)]
-    texts = [text for text, _ in replies]
-    return MoveModel().fit([tokenize(t) for t in texts], texts, [moves for _, moves in replies])
+    return generic_model()
 
 
 @pytest.fixture(scope="module")
