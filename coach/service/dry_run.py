@@ -23,7 +23,7 @@ from coach.content.playbook import default_playbook
 from coach.drill import engine
 from coach.drill.scoring import score
 from coach.drill.session import DrillSession
-from coach.i18n import EN, HANS
+from coach.i18n import EN, HANS, localize
 from coach.moves.matcher import detect_moves
 from coach.moves.model import MoveModel, read_replies
 from coach.nlp.tokens import tokenize
@@ -89,9 +89,7 @@ class DryRun:
 
 def strategy_lines(drill: Drill, lang: str) -> list[str]:
     """The drill's own model lines, stage by stage, in the rep's language."""
-    key = "en" if lang == EN else "zh"
-    return [step.line.get(key) or next(iter(step.line.values()))
-            for stage in drill.stages for step in stage.strategy]
+    return [localize(step.line, lang) for stage in drill.stages for step in stage.strategy]
 
 
 def find_drill(drill_id: str, file: Optional[Path] = None) -> Drill:
@@ -119,7 +117,7 @@ def _print_turn(turn: DryTurn, name: str, out: TextIO) -> None:
 
 def play(drill: Drill, lines: Iterable[str], lang: str, out: TextIO, seed: int = 0) -> DryRun:
     run = DryRun(drill, lang, seed=seed)
-    name = drill.persona_name.get("en" if lang == EN else "zh") or drill.id
+    name = localize(drill.persona_name, lang) or drill.id
     out.write(f"[dry run] {drill.id} ({lang}); nothing is stored\n{name}: {run.opening}\n")
     for line in lines:
         if not line.strip():
