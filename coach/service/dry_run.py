@@ -7,6 +7,7 @@ nothing until the scorecard: the trainer wants to see why).
 
     python -m coach.service.dry_run price_margin               # type rep lines, an empty line ends
     python -m coach.service.dry_run exclusivity_volume --strategy --lang en   # say the drill's own lines
+    python -m coach.service.dry_run exclusivity_volume --playbook   # say the playbook's lines for its case
     python -m coach.service.dry_run my_draft --file data/drills/_my_draft.yml < lines.txt
 """
 from __future__ import annotations
@@ -92,6 +93,17 @@ def strategy_lines(drill: Drill, lang: str) -> list[str]:
     return [localize(step.line, lang) for stage in drill.stages for step in stage.strategy]
 
 
+def playbook_lines(drill: Drill, lang: str) -> list[str]:
+    """The playbook's sample lines for each stage's cases, in order (lines that need context left out)."""
+    playbook, lines = default_playbook(), []
+    for stage in drill.stages:
+        for case in stage.cases:
+            found = playbook.branch(case)
+            if found is not None:
+                lines += [localize(s.text, lang) for s in found[1].samples if not s.needs_context]
+    return lines
+
+
 def find_drill(drill_id: str, file: Optional[Path] = None) -> Drill:
     """The drill by id from data/drills, or the given file (a draft); a clear error otherwise."""
     path = file or DRILLS_DIR / f"{drill_id}.yml"
@@ -136,11 +148,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--file", type=Path, help="a drill file outside data/drills, e.g. a _draft.yml")
     parser.add_argument("--lang", choices=sorted(LANGS), default="zh")
     parser.add_argument("--strategy", action="store_true", help="say the drill's own strategy lines")
+    parser.add_argument("--playbook", action="store_true", help="say its cases' playbook lines")
     parser.add_argument("--seed", type=int, default=0, help="which customer lines are picked")
     args = parser.parse_args(argv)
     drill, lang = find_drill(args.drill, args.file), LANGS[args.lang]
-    if args.strategy:
-        lines: Iterable[str] = strategy_lines(drill, lang)
+    if args.strategy or args.playbook:
+        lines: Iterable[str] = strategy_lines(drill, lang) if args.strategy else playbook_lines(drill, lang)
     else:
         if sys.stdin.isatty():
             print("type the rep's lines, one per line; an empty line ends (Ctrl-D too)", file=sys.stderr)

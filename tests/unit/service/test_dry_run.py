@@ -47,3 +47,12 @@ def test_a_broken_draft_says_where(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as err:
         dry_run.find_drill("_draft", draft)
     assert "_draft.yml" in str(err.value)
+
+
+def test_the_playbooks_own_lines_for_the_case_pass_the_drill() -> None:
+    drill = dry_run.find_drill("exclusivity_volume")
+    lines = dry_run.playbook_lines(drill, EN)
+    assert lines and all("(" not in line for line in lines)  # lines that need context are left out
+    run = dry_run.play(drill, lines, EN, io.StringIO())
+    assert run.session.ended == "goal"
+    assert all(turn.state not in ("pushes", "cooler", "walk_away") for turn in run.session.turns)
