@@ -14,7 +14,7 @@ from typing import Any, Iterator, Optional, Union
 from coach import settings
 from coach.content.drill_cases import DEFAULT_RED_LINES, case_moves, case_problems
 from coach.content.moves import Effect, Move, generic_moves
-from coach.content.playbook import OBJECTION_INTENTS, SEED_FILES, Playbook
+from coach.content.playbook import OBJECTION_INTENTS, SEED_FILES, SITUATION_INTENTS, Playbook
 from coach.content.schema_check import check
 from coach.content.text import Text, text
 from coach.content.yaml_source import LineDict, LineList, load_yaml
@@ -206,9 +206,9 @@ def _reference_problems(data: LineDict, path: Path, playbook: Optional[Playbook]
     if total != 100:
         yield Problem.make("E204", path, data["rubric"].key_lines["required"], total=total)
     for index, objection in enumerate(data["objections"]):
-        if objection not in OBJECTION_INTENTS:
+        if objection not in OBJECTION_INTENTS + SITUATION_INTENTS:
             yield Problem.make("E205", path, data["objections"].item_lines[index], objection=objection,
-                               allowed=", ".join(OBJECTION_INTENTS))
+                               allowed=", ".join(OBJECTION_INTENTS + SITUATION_INTENTS))
     staged = [stage["objection"] for stage in data["stages"]]
     if staged != list(data["objections"]):
         yield Problem.make("E206", path, data.key_lines["objections"], listed=list(data["objections"]),

@@ -14,7 +14,7 @@ from typing import Optional, Union
 
 from coach.cache import process_cache
 from coach.content.drills import DEFAULT_DIR, Drill, drill_files, drills_dir, load_drill
-from coach.content.playbook import OBJECTION_INTENTS, Playbook, default_playbook
+from coach.content.playbook import OBJECTION_INTENTS, SITUATION_INTENTS, Playbook, default_playbook
 from coach.errors import Problem
 
 logger = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ class DrillLibrary:
     def all(self) -> list[Drill]:
         """Valid drills, by objection (playbook order), difficulty, id."""
         self.refresh()
-        order = {intent: i for i, intent in enumerate(OBJECTION_INTENTS)}
+        order = {intent: i for i, intent in enumerate(OBJECTION_INTENTS + SITUATION_INTENTS)}
         drills = [e.drill for e in self._entries.values() if e.drill is not None]
         return sorted(drills, key=lambda d: (order.get(d.objections[0], 99), d.difficulty, d.id))
 

@@ -31,6 +31,17 @@ OBJECTION_INTENTS = (
     "objection_existing_contract",
     "objection_past_failure",
 )
+# Situations a rep meets on a visit that are not objections to the product (a brush-off, a
+# complaint, ...). Their files say `kind: situation`; they get a card like an objection, but are
+# kept apart from the nine (menus, ordered()) so the objection checks stay as they are.
+SITUATION_INTENTS = (
+    "situation_brush_off",
+    "situation_complaint",
+    "situation_key_account",
+    "situation_rumour",
+    "situation_follow_up",
+)
+KINDS = {"objection": OBJECTION_INTENTS, "situation": SITUATION_INTENTS}
 # Seed files that may be cited. Listed here (not read from disk) so validation works without shared/.
 SEED_FILES = (
     "000_03219c1b186d0a5a.txt",
@@ -43,7 +54,8 @@ SEED_FILES = (
 @dataclass(frozen=True)
 class Source:
     file: str
-    section: str
+    section: str  # short path in the seed's own words, e.g. "三、(六) 价格太高 › 1、分析"
+    section_en: Optional[str] = None  # the same path for English readers (coach.content.sources)
 
 
 @dataclass(frozen=True)
@@ -71,6 +83,7 @@ class Branch:
     recommends: tuple[str, ...] = ()  # moves the case's strategy asks for: a drill never penalises them
     discourages: tuple[str, ...] = ()  # moves the strategy warns against
     goal_moves: tuple[str, ...] = ()  # moves that close this case well (a polite no: keep in touch)
+    principle_source: str = "coach"  # "seed": restates the seed's 注解; "coach": the coach's own advice
 
 
 @dataclass(frozen=True)
@@ -86,17 +99,19 @@ class Objection:
     note: Optional[Text] = None
     aliases: tuple[str, ...] = ()  # lower-case words that name this objection, zh and en (drill requests)
     file: Optional[Path] = None
+    kind: str = "objection"  # or "situation" (SITUATION_INTENTS)
 
 
 @dataclass
 class Playbook:
     objections: dict[str, Objection] = field(default_factory=dict)  # intent -> Objection
+    situations: dict[str, Objection] = field(default_factory=dict)  # intent -> situation entry
 
     def for_intent(self, intent: str) -> Optional[Objection]:
-        return self.objections.get(intent)
+        return self.objections.get(intent) or self.situations.get(intent)
 
     def by_id(self, objection_id: str) -> Optional[Objection]:
-        return next((o for o in self.objections.values() if o.id == objection_id), None)
+        return next((o for o in self.ordered(situations=True) if o.id == objection_id), None)
 
     def branch(self, path: str) -> Optional[tuple[Objection, Branch]]:
         """Look up 'price.higher.margin'; None if any step is unknown (e.g. a forged payload)."""
@@ -118,11 +133,13 @@ class Playbook:
             for branch in branches:
                 yield branch
                 yield from walk(branch.children)
-        for objection in self.ordered():
+        for objection in self.ordered(situations=True):
             yield from walk(objection.branches)
 
-    def ordered(self) -> list[Objection]:
-        return [self.objections[i] for i in OBJECTION_INTENTS if i in self.objections]
+    def ordered(self, situations: bool = False) -> list[Objection]:
+        """The nine objections in menu order; with `situations`, the situations after them."""
+        found = [self.objections[i] for i in OBJECTION_INTENTS if i in self.objections]
+        return found + [self.situations[i] for i in SITUATION_INTENTS if i in self.situations and situations]
 
 
 def _branch(node: LineDict, parent: str) -> Branch:
@@ -140,6 +157,7 @@ def _branch(node: LineDict, parent: str) -> Branch:
         recommends=tuple(node["recommends"]),
         discourages=tuple(node.get("discourages", ())),
         goal_moves=tuple(node.get("goal_moves", ())),
+        principle_source=node.get("principle_source", "coach"),
     )
 
 
@@ -174,6 +192,19 @@ def _sources(node: LineDict) -> Iterator[LineDict]:
         yield from _sources(child)
 
 
+def _intent_problems(data: LineDict, kind: str, path: Path) -> Iterator[Problem]:
+    """The intent must be one of its kind's: an objection's, or (with `kind: situation`) a situation's."""
+    if data["intent"] in KINDS[kind]:
+        return
+    other = next((k for k, intents in KINDS.items() if data["intent"] in intents), None)
+    if other is None:
+        yield Problem.make("E016", path, data.key_lines["intent"], field="intent", value=data["intent"],
+                           allowed=", ".join(KINDS[kind]))
+    else:  # a known intent of the other kind: `kind` is wrong or missing
+        yield Problem.make("E016", path, data.key_lines.get("kind", data.key_lines["intent"]), field="kind",
+                           value=kind, allowed=other)
+
+
 def load_file(path: Path) -> tuple[Optional[Objection], list[Problem]]:
     """Load and validate one playbook file."""
     data, problems = load_yaml(path)
@@ -184,9 +215,8 @@ def load_file(path: Path) -> tuple[Optional[Objection], list[Problem]]:
         return None, problems
     if data["id"] != path.stem:
         problems.append(Problem.make("E101", path, data.key_lines["id"], id=data["id"], stem=path.stem))
-    if data["intent"] not in OBJECTION_INTENTS:
-        problems.append(Problem.make("E016", path, data.key_lines["intent"], field="intent",
-                                     value=data["intent"], allowed=", ".join(OBJECTION_INTENTS)))
+    kind = data.get("kind", "objection")
+    problems += _intent_problems(data, kind, path)
     problems += _sibling_problems(data["branches"], path)
     problems += _move_problems(data["branches"], path)
     for source in _sources(data):
@@ -207,6 +237,7 @@ def load_file(path: Path) -> tuple[Optional[Objection], list[Problem]]:
         note=text(data["note"]) if "note" in data else None,
         aliases=tuple(a.lower() for lang in ("zh", "en") for a in data.get("aliases", {}).get(lang, [])),
         file=path,
+        kind=kind,
     )
     return objection, []
 
@@ -230,7 +261,8 @@ def load_playbook(folder: Union[str, Path] = DEFAULT_DIR, require_all: bool = Tr
                                          other=loaded_from[objection.intent].name))
             continue
         loaded_from[objection.intent] = path
-        playbook.objections[objection.intent] = objection
+        entries = playbook.situations if objection.kind == "situation" else playbook.objections
+        entries[objection.intent] = objection
     if require_all and not problems:
         problems += [Problem.make("E103", folder, None, intent=i)
                      for i in OBJECTION_INTENTS if i not in playbook.objections]

@@ -9,7 +9,7 @@ import random
 from typing import Optional, Sequence
 
 from coach.content.drills import Drill
-from coach.content.playbook import OBJECTION_INTENTS, Playbook
+from coach.content.playbook import OBJECTION_INTENTS, SITUATION_INTENTS, Playbook
 from coach.i18n import normalize_text
 from coach.results.store import ProgressRow
 
@@ -25,7 +25,7 @@ def objections_named(text: str, playbook: Playbook) -> list[str]:
     """Objection intents the text names, in the order they appear in it."""
     lowered = normalize_text(text).lower()
     found = []
-    for objection in playbook.ordered():
+    for objection in playbook.ordered(situations=True):
         positions = [lowered.find(a) for a in objection.aliases if a in lowered]
         if positions:
             found.append((min(positions), objection.intent))
@@ -65,7 +65,7 @@ def suggest(rows: Sequence[ProgressRow], drills: Sequence[Drill],
     `rows` are the rep's own results. Within the objection, each pass moves one level harder.
     """
     by_objection = {r.objection: r for r in rows}
-    order = {intent: i for i, intent in enumerate(OBJECTION_INTENTS)}
+    order = {intent: i for i, intent in enumerate(OBJECTION_INTENTS + SITUATION_INTENTS)}
     candidates = sorted({d.objections[0] for d in drills},
                         key=lambda o: (by_objection[o].best_score if o in by_objection else -1,
                                        order.get(o, 99)))
