@@ -9,6 +9,7 @@ import json
 from typing import Iterator, Optional
 
 from coach.content.playbook import Branch, Objection, Playbook, Source
+from coach.content.sources import citation, title
 from coach.i18n import LANGUAGE_NAMES, LANGUAGES, localize, quote, ui
 from coach.replies.base import Button, Payload, Reply, button, card
 
@@ -19,12 +20,23 @@ def branch_payload(path: str) -> str:
     return "/choose_branch" + json.dumps({"branch": path}, ensure_ascii=False)
 
 
-def _source_text(source: Source) -> str:
-    return f"{source.file} · {source.section}"
+def _source_text(source: Source, lang: str) -> str:
+    """The readable citation, never the file name: 《如何开发OTC市场空白点客户》三、(六) 价格太高."""
+    return citation(source.file, source.section, lang, source.section_en)
 
 
-def _source_json(source: Source) -> dict[str, str]:
-    return {"file": source.file, "section": source.section}
+def _source_json(source: Source, lang: str) -> dict[str, str]:
+    """`file` and `section` as before (pages read them); `title` and `cite` are what a reader should see."""
+    found = {"file": source.file, "section": source.section, "title": title(source.file, lang),
+             "cite": _source_text(source, lang)}
+    if source.section_en:
+        found["section_en"] = source.section_en
+    return found
+
+
+def _principle_label(branch: Branch, lang: str) -> str:
+    """「注解（原文）」 for the seed's 注解 restated, 「教练建议」 for the coach's own advice."""
+    return ui("principle_seed" if branch.principle_source == "seed" else "principle_coach", lang)
 
 
 def _nav_buttons(lang: str) -> list[Button]:
@@ -51,7 +63,7 @@ def objection_card(objection: Objection, lang: str) -> Reply:
     custom = card("objection_card", lang, objection=objection.id, intent=objection.intent,
                   title=localize(objection.title, lang), analysis=analysis, opener=opener,
                   branches=_branch_json(objection.branches, lang), actions=buttons[len(objection.branches):],
-                  source=_source_json(objection.source))
+                  source=_source_json(objection.source, lang))
     return Reply("\n".join(lines), buttons, custom)
 
 
@@ -65,8 +77,8 @@ def branch_detail(objection: Objection, branch: Branch, lang: str) -> Reply:
         f"{ui('strategy', lang)}{localize(branch.strategy, lang)}",
         ui("sample_lines", lang),
         *[f"{i}. {quote(s, lang)}" for i, s in enumerate(sample, 1)],
-        f"{ui('principle', lang)}{localize(branch.principle, lang)}",
-        f"{ui('source', lang)}{_source_text(branch.source)}",
+        f"{_principle_label(branch, lang)}{localize(branch.principle, lang)}",
+        f"{ui('source', lang)}{_source_text(branch.source, lang)}",
     ]
     if branch.children:
         lines.append(ui("then_which", lang))
@@ -74,7 +86,8 @@ def branch_detail(objection: Objection, branch: Branch, lang: str) -> Reply:
     custom = card("strategy", lang, objection=objection.id, branch=branch.path,
                   title=localize(branch.label, lang), signal=localize(branch.signal, lang),
                   strategy=localize(branch.strategy, lang), lines=sample,
-                  principle=localize(branch.principle, lang), source=_source_json(branch.source),
+                  principle=localize(branch.principle, lang), principle_source=branch.principle_source,
+                  principle_label=_principle_label(branch, lang), source=_source_json(branch.source, lang),
                   branches=_branch_json(branch.children, lang))
     return Reply("\n".join(lines), buttons, custom)
 
@@ -91,15 +104,16 @@ def _case_lines(branch: Branch, depth: int, lang: str) -> list[str]:
         f"{indent}▶ {localize(branch.label, lang)}",
         f"{indent}  {ui('strategy', lang)}{localize(branch.strategy, lang)}",
         f"{indent}  {quote(localize(branch.lines[0], lang), lang)}",
-        f"{indent}  {ui('principle', lang)}{localize(branch.principle, lang)}",
-        f"{indent}  {ui('source', lang)}{_source_text(branch.source)}",
+        f"{indent}  {_principle_label(branch, lang)}{localize(branch.principle, lang)}",
+        f"{indent}  {ui('source', lang)}{_source_text(branch.source, lang)}",
     ]
 
 
 def _case_json(branch: Branch, depth: int, lang: str) -> Payload:
     return {"id": branch.path, "depth": depth, "label": localize(branch.label, lang),
             "strategy": localize(branch.strategy, lang), "lines": [localize(x, lang) for x in branch.lines],
-            "principle": localize(branch.principle, lang), "source": _source_json(branch.source)}
+            "principle": localize(branch.principle, lang), "principle_source": branch.principle_source,
+            "principle_label": _principle_label(branch, lang), "source": _source_json(branch.source, lang)}
 
 
 def full_detail(objection: Objection, lang: str) -> Reply:
@@ -115,7 +129,7 @@ def full_detail(objection: Objection, lang: str) -> Reply:
         cases.append(_case_json(b, depth, lang))
     buttons = _branch_buttons(objection.branches, lang) + [button(ui("button_another", lang), _ANOTHER)]
     custom = card("objection_detail", lang, objection=objection.id, title=localize(objection.title, lang),
-                  note=note, cases=cases, source=_source_json(objection.source))
+                  note=note, cases=cases, source=_source_json(objection.source, lang))
     return Reply("\n".join(lines), buttons, custom)
 
 

@@ -77,7 +77,11 @@ def test_branch_button_gives_strategy_lines_principle_and_source():
     assert payload["branch"] == "price.higher.margin" and payload["lang"] == "en"
     assert 2 <= len(payload["lines"]) <= 4
     assert payload["principle"] == branch.principle["en"]
-    assert payload["source"]["file"] in messages[0]["text"]
+    assert payload["source"]["file"] not in messages[0]["text"], "readers see the seed's title, not its file"
+    assert payload["source"]["cite"] in messages[0]["text"]
+    assert "How to develop untapped OTC customers, §3 (6) Price too high" in payload["source"]["cite"]
+    assert payload["principle_source"] == branch.principle_source == "coach"
+    assert f"Coach's note: {branch.principle['en']}" in messages[0]["text"]
     assert f"Strategy: {branch.strategy['en']}" in messages[0]["text"]
     assert "language" not in slot_events(events), "a payload carries no language: keep the previous one"
 

@@ -72,11 +72,16 @@ export function branchesAndSource(box, msg, c, label, lang) {
   const rest = arr(msg.buttons).filter((b) => b && !branchPayloads.has(b.payload));
   const restChips = chips(rest, payloadsOf(rest));
   if (restChips) box.append(restChips);
-  const source = c.source;
-  if (source && (source.file || source.section)) {
-    const where = [str(source.file), str(source.section)].filter(Boolean).join(" · ");
-    box.append(el("p", "source", t("source", null, lang) + where));
-  }
+  box.append(...sourceLine(c.source, lang));
+}
+
+// Where the advice comes from, as the server wrote it for a reader: `cite` is the seed's title and
+// section (《如何开发OTC市场空白点客户》三、(六) 价格太高 › 1、分析). A card stored before `cite` existed
+// shows its section alone: a reader should never see a seed's file name.
+export function sourceLine(source, lang) {
+  if (!source || typeof source !== "object") return [];
+  const where = str(source.cite) || str(source.section);
+  return where ? [el("p", "source", t("source", null, lang) + where)] : [];
 }
 
 export function avatar(name) {

@@ -3,6 +3,7 @@
 import { el, str } from "../dom.js";
 import { currentLang, known } from "../i18n.js";
 import { customerLine, drillFeedback, drillIntro } from "./drill.js";
+import { nextLine, objectionDetail, twoObjections } from "./followups.js";
 import { objectionCard } from "./objection.js";
 import { plain, serviceUnavailable } from "./plain.js";
 import { progress } from "./progress.js";
@@ -13,7 +14,10 @@ import { strategy } from "./strategy.js";
 const RENDERERS = new Map([
   ["objection_card", objectionCard],
   ["strategy", strategy],
-  ["objection_detail", plain], // its text already lays out every case, in order
+  ["objection_detail", objectionDetail], // compact: the case in play as a card; full: its text
+  ["two_objections", twoObjections],
+  ["next_line", nextLine],
+  ["did_you_mean", plain], // a prompt and the likeliest objections as chips
   ["objection_menu", plain], // menus: a prompt and one button per choice
   ["drill_menu", plain],
   ["language_menu", plain],

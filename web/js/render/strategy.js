@@ -12,6 +12,10 @@ export function strategy(node, msg, c, lang) {
     c.lines.forEach((line) => lines.append(quoteBlock(line, lang)));
     box.append(section(label("sample_lines", lang), lines, "section-say"));
   }
-  if (str(c.principle)) box.append(section(label("principle", lang), textBlock(c.principle)));
+  // Whose words the principle is: the seed's 注解 or the coach's own advice (older cards: "principle").
+  const principleKey = { seed: "principle_seed", coach: "principle_coach" }[c.principle_source] || "principle";
+  if (str(c.principle)) {
+    box.append(section(label(principleKey, lang), textBlock(c.principle), principleKey.replace("_", "-")));
+  }
   branchesAndSource(box, msg, c, label("then_which", lang), lang);
 }
