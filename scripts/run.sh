@@ -36,7 +36,7 @@ done
 echo "[run] starting the action server on :$ACTION_PORT"
 .venv/bin/python -m actions --port "$ACTION_PORT" &
 pids+=($!)
-if ! wait_http "http://127.0.0.1:$ACTION_PORT/health" 60 "${pids[0]}"; then
+if ! wait_http "http://127.0.0.1:$ACTION_PORT/health" 180 "${pids[0]}"; then
   echo "[run] error: the action server did not start (see above)" >&2
   exit 1
 fi
