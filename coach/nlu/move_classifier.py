@@ -21,7 +21,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from coach.moves.model import PER_MOVE_THRESHOLDS, THRESHOLD, C, MoveModel, read_replies
+from coach.moves.model import FALLBACK, PER_MOVE_THRESHOLDS, THRESHOLD, C, MoveModel, read_replies
 
 logger = logging.getLogger(__name__)
 MOVES = "moves"
@@ -31,13 +31,14 @@ _MODEL_FILE = "move_model.pkl"
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class MoveClassifier(GraphComponent):
-    """Config: `training_files` (labelled replies); optional `threshold`, `thresholds` (per move) and
-    `c` (regularisation) override the model's cross-validated defaults (coach/moves/model.py)."""
+    """Config: `training_files` (labelled replies); optional `threshold`, `thresholds` (per move), `c`
+    (regularisation) and `fallback` (null: off) override the model's cross-validated defaults
+    (coach/moves/model.py)."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"training_files": ["data/moves/train.yml", "data/moves/playbook_lines.yml"],
-                "threshold": THRESHOLD, "thresholds": dict(PER_MOVE_THRESHOLDS), "c": C}
+                "threshold": THRESHOLD, "thresholds": dict(PER_MOVE_THRESHOLDS), "c": C, "fallback": FALLBACK}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  model: Optional[MoveModel] = None) -> None:
@@ -78,8 +79,10 @@ class MoveClassifier(GraphComponent):
 
         replies = self._replies()
         texts = [text for text, _ in replies]
+        fallback = self._config.get("fallback", FALLBACK)
         model = MoveModel(threshold=float(self._config["threshold"]), c=float(self._config["c"]),
-                          thresholds={m: float(t) for m, t in (self._config["thresholds"] or {}).items()})
+                          thresholds={m: float(t) for m, t in (self._config["thresholds"] or {}).items()},
+                          fallback=None if fallback is None else float(fallback))
         model.fit([tokenize(t) for t in texts], texts, [moves for _, moves in replies])
         self._model = model
         with self._storage.write_to(self._resource) as directory:
