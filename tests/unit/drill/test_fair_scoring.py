@@ -133,14 +133,22 @@ def test_a_stuffed_turn_earns_only_its_best_rubric_move():
 
 @pytest.mark.parametrize("path", drill_files(DRILLS), ids=lambda p: p.stem)
 def test_every_cue_strung_together_and_sent_twice_does_not_pass(path):
+    """Stuffed (STUFFED or more moves): cut to its best move, so it cannot pass. A drill whose whole
+    strategy is fewer moves than that (a polite no: acknowledge, keep in touch) is answered well by one
+    complete reply, which is what its playbook case recommends; there the second copy earns nothing."""
     drill, _ = load_drill(path, default_playbook())
     lines = [step.line["zh"] for stage in drill.stages for step in stage.strategy]
     moves = list(dict.fromkeys([s.move for st in drill.stages for s in st.strategy]
                                + [m for st in drill.stages for m in st.goal_moves]))
     everything = "".join(lines)
-    session, _ = _play(drill, [(everything, moves), (everything, moves)])
+    session, results = _play(drill, [(everything, moves), (everything, moves)])
+    assert results[1].credited == []
     card = score(drill, engine.stop(session))
-    assert not card.passed, (card.score, [m.move for m in card.strengths])
+    if len(moves) >= STUFFED:
+        assert not card.passed, (card.score, [m.move for m in card.strengths])
+    else:
+        once, _ = _play(drill, [(everything, moves)])
+        assert card.score == score(drill, engine.stop(once)).score
 
 
 # --- the exam needs the real reason answered -----------------------------------------------------
