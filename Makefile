@@ -142,7 +142,7 @@ moves-report: train
 	$(PY) -m coach.moves.playbook_lines --check
 	$(PY) -m coach.nlu.evaluate_moves markdown docs/moves.md
 
-# Cross-validation on data/nlu (the held-out set is not used): ~6 minutes per changed pipeline.
+# Cross-validation on data/nlu (the held-out set is not used): ~5-10 minutes per changed pipeline.
 compare-pipelines: setup
 	scripts/compare_pipelines.sh
 
