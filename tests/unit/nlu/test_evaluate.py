@@ -32,12 +32,19 @@ def test_passes_at_the_bar():
 def test_one_weak_intent_fails_even_with_a_good_average():
     scores = {i: 1.0 for i in SCORED}
     scores["situation_complaint"] = 0.89
-    assert nlu_report.failures(_report(scores)) == ["situation_complaint F1 is 0.890, below 0.9"]
+    assert nlu_report.below_target(_report(scores), None, 0) == ["situation_complaint F1 is 0.890, below 0.9"]
 
 
 def test_low_macro_fails():
-    problems = nlu_report.failures(_report({i: 0.96 for i in SCORED}))
+    problems = nlu_report.below_target(_report({i: 0.96 for i in SCORED}), None, 0)
     assert problems == ["macro-F1 over the 14 objection and situation intents is 0.960, below 0.97"]
+    assert nlu_report.failures(_report({i: 0.94 for i in SCORED}))  # below the gate: make test fails
+
+
+def test_gates_never_stand_above_the_targets():
+    assert nlu_report.MIN_MACRO_F1 <= nlu_report.TARGET_MACRO_F1
+    assert nlu_report.MIN_INTENT_F1 <= nlu_report.TARGET_INTENT_F1
+    assert 0 < nlu_report.MIN_MARGIN <= nlu_report.TARGET_MARGIN
 
 
 def test_missing_situation_counts_as_zero():
@@ -47,8 +54,8 @@ def test_missing_situation_counts_as_zero():
 
 def test_must_beat_the_baseline_by_a_point():
     shipped = _report({i: 0.98 for i in SCORED})
-    assert nlu_report.failures(shipped, _report({i: 0.97 for i in SCORED})) == []
-    problems = nlu_report.failures(shipped, _report({i: 0.975 for i in SCORED}))
+    assert nlu_report.below_target(shipped, _report({i: 0.97 for i in SCORED}), 0) == []
+    problems = nlu_report.below_target(shipped, _report({i: 0.975 for i in SCORED}), 0)
     assert problems == ["macro-F1 0.980 does not beat the TF-IDF baseline's 0.975 by 0.01"]
 
 
