@@ -35,7 +35,7 @@ OUT_OF_SCOPE = "out_of_scope"
 # Raise them as the figures rise, never above the target.
 TARGET_MACRO_F1, MIN_MACRO_F1 = 0.97, 0.95  # macro-F1 over SCORED_INTENTS on the held-out set
 TARGET_INTENT_F1, MIN_INTENT_F1 = 0.90, 0.88  # every scored intent
-TARGET_MARGIN, MIN_MARGIN = 0.01, 0.005  # the shipped pipeline beats the TF-IDF baseline's macro-F1 by this
+TARGET_MARGIN, MIN_MARGIN = 0.01, 0.01  # the shipped pipeline beats the TF-IDF baseline's macro-F1 by this
 MAX_OOS_CARDS = 0  # gate: out-of-scope held-out lines given an objection/situation intent at card confidence
 
 
