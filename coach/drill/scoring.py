@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from coach.content.drills import Drill
+from coach.content.drills import Drill, Stage
 from coach.drill import rubric
 from coach.drill.credit import earning_view
+from coach.drill.engine import recommended
 from coach.drill.session import DrillSession
 
 RED_LINE = "red_line"  # a Mark kind of its own: red lines are not rubric items and cost no points
@@ -82,10 +83,18 @@ def _red_lines(drill: Drill, session: DrillSession) -> list[Mark]:
     return [Mark(RED_LINE, move, 0, turn) for move, turn in crossed if turn is not None]
 
 
+def _costly(drill: Drill, stage: Stage, moves: list[str]) -> bool:
+    """A reply that also gives something away, or crosses a red line, answers nothing: "I'll put you on
+    credit until the insurance money comes" must not count as the budget plan it also mentions."""
+    penalised = {m for m, _ in drill.forbidden if not recommended(stage, m)}
+    return any(m in penalised or m in drill.red_lines for m in moves)
+
+
 def _truth_answered(drill: Drill, session: DrillSession) -> bool:
     earned = earning_view(drill, session)
     return all(stage.answers_truth is None
-               or any(t.stage == index and stage.answers_truth in t.moves for t in earned.turns)
+               or any(t.stage == index and stage.answers_truth in t.moves
+                      and not _costly(drill, stage, t.moves) for t in earned.turns)
                for index, stage in enumerate(drill.stages))
 
 

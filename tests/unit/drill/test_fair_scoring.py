@@ -175,3 +175,15 @@ def test_answering_the_hidden_truth_passes():
     drill, session = _chain(with_answer=True)
     card = score(drill, session)
     assert card.passed and card.truth_answered and card.score == 100 and card.failed_for == []
+
+
+def test_a_reply_that_gives_something_away_does_not_answer_the_truth():
+    drill = _drill("chain_price_consignment")
+    turns = [("理解您的顾虑", ["acknowledge"]), ("您跟哪家比的？", ["compare", "probe"]),
+             ("咱们算算总账，我再给您降五个点", ["margin_math", "concession"]),
+             ("那我们先试一批", ["next_step"]), ("现款现货是公司规矩", ["cash_rule", "acknowledge"]),
+             ("铺货会给您带来什么麻烦？", ["probe"]), ("先少量现款试一批", ["next_step"])]
+    session, _ = _play(drill, turns)
+    assert not score(drill, session).truth_answered
+    clean, _ = _play(drill, [(t, [m for m in ms if m != "concession"]) for t, ms in turns])
+    assert score(drill, clean).truth_answered
