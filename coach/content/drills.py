@@ -67,6 +67,7 @@ class Stage:
     recommends: tuple[str, ...] = ()  # what those cases' strategies recommend (from the playbook)
     closes: tuple[str, ...] = ()  # moves that close those cases well (a polite no: keep in touch)
     answers_truth: Optional[str] = None  # the move that answers the hidden truth; None: none declared
+    goal_any: bool = False  # one of goal_moves reaches the goal (a polite no: keep in touch, or refer up)
 
     def lines_for(self, state: str) -> tuple[Text, ...]:
         while state and not self.lines.get(state):
@@ -269,6 +270,7 @@ def _stage(node: LineDict, data: LineDict, playbook: Optional[Playbook]) -> Stag
         reveal_min_trust=truth["reveal_when"].get("min_trust", 0),
         goal=_optional_text(goal),
         goal_moves=tuple(goal["moves"]),
+        goal_any=goal.get("any", False),
         needs_truth=goal.get("needs_truth", True),
         goal_min_trust=goal.get("min_trust", 0),
         lines={state: tuple(text(x) for x in lines) for state, lines in node["lines"].items()},

@@ -167,7 +167,8 @@ def _goal_reached(turn: Turn) -> bool:
     stage, session = turn.stage, turn.session
     if stage.needs_truth and not session.revealed[session.stage]:
         return False
-    return session.trust >= stage.goal_min_trust and all(m in turn.moves for m in stage.goal_moves)
+    needed = any if stage.goal_any else all
+    return session.trust >= stage.goal_min_trust and needed(m in turn.moves for m in stage.goal_moves)
 
 
 def _agree(turn: Turn) -> Optional[str]:

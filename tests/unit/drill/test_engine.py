@@ -1,6 +1,8 @@
 """The customer model and the scoring, driven with explicit moves (no NLU, no Rasa)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from coach.content.drills import load_drill
@@ -157,3 +159,18 @@ def test_resay_gives_the_customers_line_in_the_new_language():
     joined = f"{opening} {opening}"  # a chained drill's answer: two lines in one
     assert drill_engine.resay(drill, joined, HANS, EN) == f"{english} {english}"
     assert drill_engine.resay(drill, "not a line of this drill", HANS, EN) == "not a line of this drill"
+
+
+def test_a_goal_marked_any_is_reached_by_one_of_its_moves():
+    drill, _ = load_drill(PROJECT_ROOT / "data" / "drills" / "policy_excuse.yml", default_playbook())
+    assert drill is not None and drill.stages[0].goal_any
+    both = drill.stages[0].goal_moves
+    for move in both:
+        session, _ = drill_engine.start(drill, "zh-Hans", seed=1)
+        session.trust, session.revealed[0] = 5, True
+        result = drill_engine.step(drill, session, f"reply {move}", [move])
+        assert result.state == "agree" and result.ended == "goal", (move, result.state)
+    strict = replace(drill, stages=(replace(drill.stages[0], goal_any=False),))
+    session, _ = drill_engine.start(strict, "zh-Hans", seed=1)
+    session.trust, session.revealed[0] = 5, True
+    assert drill_engine.step(strict, session, "reply", [both[0]]).ended is None
