@@ -94,3 +94,13 @@ def test_component_adds_clauses_only_for_two_objections(model):
     assert [c["intent"] for c in two.get(CLAUSES)] == ["objection_price", "objection_consignment"]
     assert CLAUSES in two.output_properties, "the action reads it from the parse"
     assert one.get(CLAUSES) is None and button.get(CLAUSES) is None
+
+
+def test_a_fragment_that_looks_sure_alone_needs_diets_backing(model):
+    # 「不考虑别家」 alone reads as no money; DIET, on the whole line, all but rules it out.
+    text = "他跟现在的厂家感情很好，不考虑别家"
+    support = {"objection_supplier_relationship": 0.97, "objection_no_money": 0.004}
+    assert find_clauses(text, model, support=support) is None
+    backed = {"objection_supplier_relationship": 0.6, "objection_no_money": 0.3}
+    found = find_clauses(text, model, support=backed)
+    assert found is None or [c["intent"] for c in found][0] == "objection_supplier_relationship"
