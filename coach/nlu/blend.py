@@ -15,25 +15,21 @@ the pure function, tested without Rasa.
 from __future__ import annotations
 
 import logging
-import pickle
-from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from coach.nlu.baseline import Baseline, C
+from coach.nlu.stored_model import StoredModelComponent
 
 logger = logging.getLogger(__name__)
 
 WEIGHT = 0.5  # the TF-IDF model's share; chosen by cross-validation (docs/nlu.md)
 RANKING_LENGTH = 10  # intents kept in the blended ranking, as DIET's default
-_MODEL_FILE = "tfidf_blend.pkl"
 
 
 def blend(diet: Mapping[str, float], tfidf: Mapping[str, float],
@@ -45,44 +41,22 @@ def blend(diet: Mapping[str, float], tfidf: Mapping[str, float],
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class TfidfBlend(GraphComponent):
+class TfidfBlend(StoredModelComponent[Baseline]):
     """Config: `weight` (the TF-IDF share, 0..1) and `c` (the logistic regression's C)."""
+
+    MODEL_FILE = "tfidf_blend.pkl"
+    WITHOUT_MODEL = "DIET's intent is kept as it is"
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"weight": WEIGHT, "c": C}
 
-    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 model: Optional[Baseline] = None) -> None:
-        self._config = config
-        self._storage = model_storage
-        self._resource = resource
-        self._model = model
-
-    @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> TfidfBlend:
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> TfidfBlend:
-        try:
-            with model_storage.read_from(resource) as directory:
-                model = pickle.loads((Path(directory) / _MODEL_FILE).read_bytes())
-        except (ValueError, FileNotFoundError):
-            logger.warning("TfidfBlend: no trained model stored; DIET's intent is kept as it is")
-            model = None
-        return cls(config, model_storage, resource, model)
-
     def train(self, training_data: TrainingData) -> Resource:
         examples = [(m.get(INTENT), m.get(TEXT)) for m in training_data.intent_examples
                     if m.get(INTENT) and m.get(TEXT)]
-        self._model = Baseline(float(self._config["c"])).fit(examples)
-        with self._storage.write_to(self._resource) as directory:
-            (Path(directory) / _MODEL_FILE).write_bytes(pickle.dumps(self._model))
+        resource = self._keep(Baseline(float(self._config["c"])).fit(examples))
         logger.info("TfidfBlend: trained on %d examples", len(examples))
-        return self._resource
+        return resource
 
     def process(self, messages: list[Message]) -> list[Message]:
         if self._model is None:

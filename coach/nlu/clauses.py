@@ -18,21 +18,18 @@ without Rasa; figures in docs are produced by `python -m coach.nlu.clauses eval`
 from __future__ import annotations
 
 import logging
-import pickle
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from coach.i18n import normalize_text
+from coach.nlu.stored_model import StoredModelComponent
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +46,6 @@ THRESHOLD = 0.45
 SURE = 1.0
 MIN_SUPPORT = 0.05  # DIET's ranking must give a clause's objection at least this much
 MIN_CHARS = 2  # a clause shorter than this (after trimming) is merged into its neighbour
-_MODEL_FILE = "clause_model.pkl"
 
 # Where one clause ends and the next begins. Connectors are dropped with the split.
 _PUNCT = r"[,，。.;；!！?？、\n]+"
@@ -177,11 +173,14 @@ def training_pairs(examples: Iterable[tuple[str, Optional[str]]]) -> tuple[list[
 # --- the Rasa component ---------------------------------------------------------------------------
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class ClauseReader(GraphComponent):
+class ClauseReader(StoredModelComponent[ClauseModel]):
     """Config: `threshold`, `sure`, `min_support` (see find_clauses) and `c` (regularisation).
 
     Must come after DIETClassifier: DIET's intent ranking backs the clauses up.
     """
+
+    MODEL_FILE = "clause_model.pkl"
+    WITHOUT_MODEL = "messages carry no clauses"
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -189,38 +188,12 @@ class ClauseReader(GraphComponent):
         # Set `threshold`, `sure` or `min_support` in config.yml to override the constants above.
         return {"c": 10.0}
 
-    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 model: Optional[ClauseModel] = None) -> None:
-        self._config = config
-        self._storage = model_storage
-        self._resource = resource
-        self._model = model
-
-    @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> ClauseReader:
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> ClauseReader:
-        try:
-            with model_storage.read_from(resource) as directory:
-                model = pickle.loads((Path(directory) / _MODEL_FILE).read_bytes())
-        except (ValueError, FileNotFoundError):
-            logger.warning("ClauseReader: no trained model stored; messages carry no clauses")
-            model = None
-        return cls(config, model_storage, resource, model)
-
     def train(self, training_data: TrainingData) -> Resource:
         texts, intents = training_pairs((m.get(TEXT), m.get(INTENT)) for m in training_data.intent_examples)
         model = ClauseModel(c=float(self._config["c"])).fit(texts, intents)
-        self._model = model
-        with self._storage.write_to(self._resource) as directory:
-            (Path(directory) / _MODEL_FILE).write_bytes(pickle.dumps(model))
         logger.info("ClauseReader: trained on %d examples (%d objection intents)", len(texts),
                     len([label for label in model.labels if label != OTHER]))
-        return self._resource
+        return self._keep(model)
 
     def process(self, messages: list[Message]) -> list[Message]:
         if self._model is None:

@@ -8,60 +8,37 @@ matchers in the action server (coach/moves/matcher.py), so a trainer's new drill
 from __future__ import annotations
 
 import logging
-import pickle
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from coach.moves.model import FALLBACK, PER_MOVE_THRESHOLDS, THRESHOLD, C, MoveModel, read_replies
+from coach.nlu.stored_model import StoredModelComponent
 
 logger = logging.getLogger(__name__)
 MOVES = "moves"
 MOVE_SCORES = "move_scores"
-_MODEL_FILE = "move_model.pkl"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class MoveClassifier(GraphComponent):
+class MoveClassifier(StoredModelComponent[MoveModel]):
     """Config: `training_files` (labelled replies); optional `threshold`, `thresholds` (per move), `c`
     (regularisation) and `fallback` (null: off) override the model's cross-validated defaults
     (coach/moves/model.py)."""
+
+    MODEL_FILE = "move_model.pkl"
+    WITHOUT_MODEL = "rep replies will carry no moves"
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"training_files": ["data/moves/train.yml", "data/moves/playbook_lines.yml"],
                 "threshold": THRESHOLD, "thresholds": dict(PER_MOVE_THRESHOLDS), "c": C, "fallback": FALLBACK}
-
-    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 model: Optional[MoveModel] = None) -> None:
-        self._config = config
-        self._storage = model_storage
-        self._resource = resource
-        self._model = model
-
-    @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> MoveClassifier:
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> MoveClassifier:
-        try:
-            with model_storage.read_from(resource) as directory:
-                model = pickle.loads((Path(directory) / _MODEL_FILE).read_bytes())
-        except (ValueError, FileNotFoundError):
-            logger.warning("MoveClassifier: no trained model stored; rep replies will carry no moves")
-            model = None
-        return cls(config, model_storage, resource, model)
 
     def _replies(self) -> list[tuple[str, list[str]]]:
         replies = []
@@ -84,12 +61,10 @@ class MoveClassifier(GraphComponent):
                           thresholds={m: float(t) for m, t in (self._config["thresholds"] or {}).items()},
                           fallback=None if fallback is None else float(fallback))
         model.fit([tokenize(t) for t in texts], texts, [moves for _, moves in replies])
-        self._model = model
-        with self._storage.write_to(self._resource) as directory:
-            (Path(directory) / _MODEL_FILE).write_bytes(pickle.dumps(model))
+        resource = self._keep(model)
         logger.info("MoveClassifier: trained on %d replies from %s", len(replies),
                     ", ".join(self._config["training_files"]))
-        return self._resource
+        return resource
 
     def process(self, messages: list[Message]) -> list[Message]:
         if self._model is None:
