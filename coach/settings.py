@@ -32,6 +32,7 @@ MOVES_HELDOUT = PROJECT_ROOT / "tests" / "moves" / "heldout.yml"
 
 DEFAULT_ACCESS_CODE = "coach-local"  # local use only: README, "Web chat: secrets and limits"
 DEFAULT_ACTION_PORT = 5055
+DEFAULT_HOST = "127.0.0.1"  # loopback: COACH_HOST=0.0.0.0 exposes the coach (README, "Security")
 
 
 PATH_SCHEME = ""  # the "scheme" of a plain file path (or ':memory:')
@@ -60,6 +61,10 @@ class Settings:
     chat_secret: Optional[str]  # None: a key is created once in .state/chat_secret
     rasa_speedups: str  # "all", "none" or comma-separated patch names
     action_port: int
+    host: str  # where Rasa listens; loopback unless COACH_HOST exposes it
+    api_token: Optional[str]  # REST needs "Authorization: Bearer <it>" when set
+    actions_secret: Optional[str]  # None: one is created once in .state/actions_secret
+    allowed_hosts: tuple[str, ...]  # Host headers the channels answer; empty: the defaults
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -72,6 +77,11 @@ class Settings:
             chat_secret=env.get("COACH_CHAT_SECRET") or None,
             rasa_speedups=(env.get("COACH_RASA_SPEEDUPS") or "all").strip(),
             action_port=int(env.get("ACTION_PORT") or DEFAULT_ACTION_PORT),
+            host=(env.get("COACH_HOST") or DEFAULT_HOST).strip(),
+            api_token=env.get("COACH_API_TOKEN") or None,
+            actions_secret=env.get("COACH_ACTIONS_SECRET") or None,
+            allowed_hosts=tuple(h.strip().lower() for h in (env.get("COACH_ALLOWED_HOSTS") or "").split(",")
+                                if h.strip()),
         )
 
 

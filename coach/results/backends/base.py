@@ -13,7 +13,7 @@ from typing import Any, List, Tuple, Union
 
 from coach.settings import is_url
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: people (sign-in, roles) and assignments; a version-1 database is upgraded in place
 Target = Union[str, Path]
 Row = Tuple[Any, ...]
 
@@ -46,6 +46,31 @@ def schema(seq: str, time: str, sort_text: str = "TEXT") -> Tuple[str, ...]:
         finished_at {time} NOT NULL
     )""",
         "CREATE INDEX IF NOT EXISTS results_rep_objection ON results (rep_id, objection, finished_at)",
+        # Reps and trainers (coach/people/): person_id is the Rasa sender id and results.rep_id.
+        # secret_hash is an Argon2 hash; bumping token_version (or revoked_at) ends every token at once.
+        f"""CREATE TABLE IF NOT EXISTS people (
+        person_id {sort_text} PRIMARY KEY,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        team {sort_text} NOT NULL,
+        secret_hash TEXT NOT NULL,
+        token_version INTEGER NOT NULL,
+        created_at {time} NOT NULL,
+        created_by TEXT NOT NULL,
+        revoked_at {time}
+    )""",
+        # A trainer's assignment (coach/practice/): ordered drills for one rep or a whole team, by a date.
+        f"""CREATE TABLE IF NOT EXISTS assignments (
+        assignment_id TEXT PRIMARY KEY,
+        rep_id TEXT,
+        team TEXT,
+        title TEXT NOT NULL,
+        drill_ids TEXT NOT NULL,
+        due_at {time} NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at {time} NOT NULL,
+        removed_at {time}
+    )""",
     )
 
 
@@ -73,6 +98,9 @@ FROM ranked
 GROUP BY rep_id, objection
 ORDER BY rep_id, objection
 """
+
+
+UPGRADE_SQL = "UPDATE meta SET value = {p} WHERE key = 'schema_version' AND value = '1'"
 
 
 def newer_schema(version: object) -> str:
@@ -117,6 +145,10 @@ class Backend(ABC):
     @abstractmethod
     def insert(self, values: Row) -> bool:
         """Insert one row in its own transaction; False if its result_id was already stored."""
+
+    @abstractmethod
+    def execute(self, sql: str, params: Row) -> int:
+        """Run one writing statement in its own transaction; the number of rows it changed."""
 
     @abstractmethod
     def fetch(self, sql: str, params: Row) -> List[Row]:

@@ -12,6 +12,7 @@ from typing import Any, Callable, List, TypeVar
 from coach.errors import ResultsStoreError
 from coach.results.backends.base import (
     SCHEMA_VERSION,
+    UPGRADE_SQL,
     Backend,
     Row,
     Target,
@@ -117,6 +118,7 @@ class PostgresBackend(Backend):
                 version = cur.fetchone()[0]
                 if int(version) > SCHEMA_VERSION:
                     raise ResultsStoreError(newer_schema(version))
+                cur.execute(UPGRADE_SQL.format(p="%s"), (str(SCHEMA_VERSION),))
                 cur.execute("COMMIT")
             except BaseException:
                 if not conn.closed:
@@ -158,6 +160,13 @@ class PostgresBackend(Backend):
             return bool(cur.rowcount == 1)
 
         return self._run(insert)
+
+    def execute(self, sql: str, params: Row) -> int:
+        def execute(cur: Any) -> int:
+            cur.execute(sql, params)  # autocommit: one statement, one transaction
+            return int(cur.rowcount)
+
+        return self._run(execute)
 
     def fetch(self, sql: str, params: Row) -> List[Row]:
         def fetch(cur: Any) -> List[Row]:

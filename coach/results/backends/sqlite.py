@@ -13,6 +13,7 @@ from typing import List, Union
 from coach.errors import ResultsStoreError
 from coach.results.backends.base import (
     SCHEMA_VERSION,
+    UPGRADE_SQL,
     Backend,
     Row,
     Target,
@@ -82,6 +83,7 @@ class SQLiteBackend(Backend):
                              (str(SCHEMA_VERSION),))
             elif int(row[0]) > SCHEMA_VERSION:
                 raise ResultsStoreError(newer_schema(row[0]))
+            conn.execute(UPGRADE_SQL.format(p="?"), (str(SCHEMA_VERSION),))
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:  # a failed COMMIT may already have ended it
@@ -89,16 +91,19 @@ class SQLiteBackend(Backend):
             raise
 
     def insert(self, values: Row) -> bool:
+        return self.execute(self._INSERT, values) == 1
+
+    def execute(self, sql: str, params: Row) -> int:
         conn = self._conn
         conn.execute("BEGIN IMMEDIATE")
         try:
-            stored = conn.execute(self._INSERT, values).rowcount == 1
+            changed = conn.execute(sql, params).rowcount
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-        return stored
+        return int(changed)
 
     def fetch(self, sql: str, params: Row) -> List[Row]:
         return self._conn.execute(sql, params).fetchall()

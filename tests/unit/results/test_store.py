@@ -77,7 +77,7 @@ def test_adding_the_same_result_twice_stores_it_once(store: ResultsStore) -> Non
 def test_schema_version_is_recorded(store: ResultsStore) -> None:
     conn = sqlite3.connect(store.path)
     try:
-        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("1",)
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     finally:
         conn.close()
@@ -366,6 +366,9 @@ def test_a_new_backend_registers_by_scheme(monkeypatch: pytest.MonkeyPatch) -> N
             self.rows.append(values)
             return True
 
+        def execute(self, sql: str, params: tuple) -> int:
+            return 0
+
         def fetch(self, sql: str, params: tuple) -> list:
             return [(len(self.rows),)]
 
@@ -420,3 +423,24 @@ def test_default_path_keeps_a_url_as_given(monkeypatch: pytest.MonkeyPatch) -> N
     url = f"postgresql://coach:{SECRET}@127.0.0.1:5432/results"
     monkeypatch.setenv("COACH_RESULTS_DB", url)
     assert default_path() == url  # a Path would fold "//" into "/"
+
+
+def test_a_version_1_database_is_upgraded_and_keeps_its_results(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with ResultsStore(path) as old:
+        old.add(result("kept"))
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE people")
+    conn.execute("DROP TABLE assignments")
+    conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    with ResultsStore(path) as upgraded:
+        assert [r.result_id for r in upgraded.results()] == ["kept"]
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+        assert conn.execute("SELECT COUNT(*) FROM people").fetchone() == (0,)
+        assert conn.execute("SELECT COUNT(*) FROM assignments").fetchone() == (0,)
+    finally:
+        conn.close()
