@@ -29,7 +29,7 @@ TRAIN_INPUTS := config.yml domain.yml data/rules.yml data/stories.yml $(wildcard
                 coach/content/moves.py
 
 .PHONY: help setup train run shell test unit lint browser validate validate-drills try-drill test-nlu test-moves test-stories nlu-report \
-        moves-report report bench compare-pipelines lock clean
+        moves-report report trainer bench compare-pipelines lock clean
 
 help:
 	@echo "make run                 set up, train if the data changed, start the coach (Ctrl-C stops)"
@@ -41,7 +41,8 @@ help:
 	@echo "make try-drill DRILL=id  play a drill in this terminal, nothing stored (STRATEGY=1 / PLAYBOOK=1 say its own / the playbook's lines)"
 	@echo "make bench               load benchmark (1/10/50 simulated reps, coach vs bare Rasa), writes docs/performance.md"
 	@echo "make scale-test          2 Rasa replicas + 2 action servers on private PostgreSQL/Redis/nginx: checks and benchmark"
-	@echo "make report              drill results per rep and objection (CSV=out.csv to export, REP=id for one rep)"
+	@echo "make report              drill results per rep and objection (BY=drill per drill, CSV=out.csv to export, REP=id for one rep)"
+	@echo "make trainer NAME=...    create a trainer and print their one-time sign-in code (TEAM=... optional)"
 	@echo "make nlu-report          regenerate docs/nlu_report.md from the held-out set (pipeline vs TF-IDF baseline)"
 	@echo "make moves-report        regenerate docs/moves.md (move detection on held-out rep replies)"
 	@echo "make compare-pipelines   cross-validate the NLU pipelines and the baseline on data/nlu, write docs/nlu.md"
@@ -84,7 +85,12 @@ try-drill: setup
 	@$(PY) -m coach.service.dry_run "$(DRILL)" $(if $(STRATEGY),--strategy) $(if $(PLAYBOOK),--playbook) $(if $(DRILL_LANG),--lang $(DRILL_LANG)) $(if $(FILE),--file "$(FILE)")
 
 report: setup
-	@$(PY) -m coach.results.report $(if $(REP),--rep "$(REP)") $(if $(CSV),--csv "$(CSV)") $(if $(DB),--db "$(DB)")
+	@$(PY) -m coach.results.report $(if $(BY),--by "$(BY)") $(if $(REP),--rep "$(REP)") $(if $(CSV),--csv "$(CSV)") $(if $(DB),--db "$(DB)")
+
+# The first trainer (and any later one): prints a sign-in code once; only its hash is kept.
+trainer: setup
+	@test -n "$(NAME)" || { echo 'usage: make trainer NAME="Trainer name" [TEAM=team]'; exit 2; }
+	@$(PY) -m coach.people.cli trainer --name "$(NAME)" $(if $(TEAM),--team "$(TEAM)")
 
 # The unit suite needs no trained model and no server: seconds after setup.
 unit: setup

@@ -99,8 +99,18 @@ def reply_language(text: str, pinned: Optional[str], previous: Optional[str]) ->
 
 @lru_cache(maxsize=1)
 def _catalogue() -> dict[str, Any]:
-    with (Path(__file__).parent / "ui.yml").open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    """ui.yml, then each ui_<area>.yml (sign-in, trainer desk...): one key is defined in one file only."""
+    folder = Path(__file__).parent
+    merged: dict[str, Any] = {}
+    for path in [folder / "ui.yml", *sorted(folder.glob("ui_*.yml"))]:
+        with path.open(encoding="utf-8") as fh:
+            entries = yaml.safe_load(fh) or {}
+        clash = sorted(set(entries) & set(merged))
+        if clash:
+            raise ValueError(f"{path}: keys already defined in another ui*.yml file: {', '.join(clash)}; "
+                             "rename them (each interface string has one home)")
+        merged.update(entries)
+    return merged
 
 
 def ui(key: str, lang: str, **values: object) -> str:
