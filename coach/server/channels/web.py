@@ -25,6 +25,7 @@ from coach.i18n import LANGUAGES
 from coach.i18n.catalogue import catalogue
 from coach.server.channels.auth import check_code, make_token, read_token, sender_for, signing_secret
 from coach.server.channels.base import CoachInput, OnNewMessage, Route, error_response
+from coach.server.channels.headers import SECURITY_HEADERS
 from coach.server.channels.inbound import Turn, clean_message, handle, json_body, replace_surrogates
 from coach.server.channels.state import rep_state
 from coach.settings import WEB_DIR
@@ -34,11 +35,6 @@ logger = logging.getLogger(__name__)
 STATIC = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
 MAX_ID = 100
 _CACHE_SIZE = 2000
-# The page loads nothing from elsewhere and runs no inline script: a stray HTML injection can't run.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-SECURITY_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
-                    "Referrer-Policy": "no-referrer", "Cache-Control": "no-cache"}
 
 
 def static_file(name: str) -> Optional[Path]:
