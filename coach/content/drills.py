@@ -1,13 +1,13 @@
 """Role-play drills: one YAML file per drill in data/drills/, written by trainers.
 
-Each file is checked against coach/content/schemas/drill.schema.json and then cross-checked (move names,
-languages, rubric weights, playbook branches, spaCy patterns). A bad file is reported with
-file:line and skipped; the other drills keep working. coach.content.library keeps the folder's
-drills loaded and reloads changed files (docs/drills.md).
+Each file (at most MAX_BYTES) is checked against coach/content/schemas/drill.schema.json, then
+cross-checked (move names, languages, weights, playbook branches, spaCy patterns); problems come
+with file:line. coach.content.library keeps a folder's drills live (docs/drills.md).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterator, Optional, Union
 
@@ -17,10 +17,12 @@ from coach.content.moves import Effect, Move, generic_moves
 from coach.content.playbook import OBJECTION_INTENTS, SEED_FILES, SITUATION_INTENTS, Playbook
 from coach.content.schema_check import check
 from coach.content.text import Text, text
-from coach.content.yaml_source import LineDict, LineList, load_yaml
+from coach.content.yaml_source import LineDict, LineList, file_problem, load_yaml
 from coach.errors import Problem
 
 DEFAULT_DIR = settings.DRILLS_DIR
+SUFFIX = ".yml"
+MAX_BYTES = 256 * 1024  # the longest shipped drill is 24 KB; a bigger file is pasted material
 # A state without lines of its own borrows these (a trainer only has to write the four required ones).
 LINE_FALLBACK = {"warmer": "neutral", "pushes": "neutral", "cooler": "neutral", "walk_away": "cooler",
                  "out_of_turns": "neutral"}
@@ -181,8 +183,8 @@ def _move_problems(data: LineDict, path: Path) -> Iterator[Problem]:
     """Key moves must not shadow generic ones, and every move named must exist."""
     generic = generic_moves()
     keys = data.get("key_moves", {})
-    if data["id"] != path.stem:
-        yield Problem.make("E201", path, data.key_lines["id"], id=data["id"], stem=path.stem)
+    if data["id"] != drill_id_for(path):
+        yield _id_problem(str(data["id"]), path, data.key_lines["id"])
     for name in keys:
         if name in generic:
             yield Problem.make("E208", path, keys.key_lines[name], move=name, generic=", ".join(generic))
@@ -191,6 +193,20 @@ def _move_problems(data: LineDict, path: Path) -> Iterator[Problem]:
         if name not in known:
             yield Problem.make("E202", path, _line(node, key), move=name, field=where,
                                generic=", ".join(generic), keys=", ".join(keys) or "none")
+
+
+def _id_problem(drill_id: str, path: Path, line: int) -> Problem:
+    """The id differs from the file name. The fix never names a file that exists: an id another file
+    holds gets a new one (price_margin_2), and a draft keeps its '_'."""
+    own, prefix = drill_id_for(path), "_" if is_draft(path) else ""
+    taken = {drill_id_for(p) for p in folder_files(path.parent)} - {own}
+    if drill_id not in taken:
+        problem = Problem.make("E201", path, line, id=drill_id, stem=path.name if prefix else own)
+        return replace(problem, fix=f"Set 'id: {own}', or rename the file to {prefix}{drill_id}{SUFFIX}.")
+    new = next(f"{drill_id}_{n}" for n in range(2, len(taken) + 3) if f"{drill_id}_{n}" not in taken)
+    keep = f"set 'id: {own}' to match the file name, or " if re.fullmatch("[a-z][a-z0-9_]*", own) else ""
+    return file_problem("E216", path, line, id=drill_id, other=f"{drill_id}{SUFFIX}",
+                        suggestion=f"{keep}set 'id: {new}' and rename this file to {prefix}{new}{SUFFIX}.")
 
 
 def _text_problems(data: LineDict, path: Path) -> Iterator[Problem]:
@@ -338,9 +354,11 @@ def load_drill(path: Union[str, Path],
                playbook: Optional[Playbook] = None) -> tuple[Optional[Drill], list[Problem]]:
     """(Drill or None, problems) for one file. `playbook` enables the branch check."""
     path = Path(path)
-    data, problems = load_yaml(path)
-    if data is None:
-        return None, problems
+    data, problems = load_yaml(path, MAX_BYTES)
+    if data is None:  # unreadable, too large, a syntax error, or an empty file
+        return None, problems or [Problem.make("E001", path, None, detail="the file is empty")]
+    if path.suffix != SUFFIX:
+        problems.append(file_problem("E005", path, None, name=path.name, suffix=path.suffix, stem=path.stem))
     if not isinstance(data, LineDict):
         return None, problems + check(data, "drill", path)
     problems += check(data, "drill", path)
@@ -358,8 +376,23 @@ def load_drill(path: Union[str, Path],
 
 
 def drill_files(folder: Path) -> list[Path]:
-    # Files starting with '_' or '.' are drafts or editor leftovers, not drills.
-    return sorted(p for p in Path(folder).glob("*.yml") if not p.name.startswith(("_", ".")))
+    """The drills served to reps: `name.yml`, not drafts (`_name.yml`) nor editor leftovers (`.name`)."""
+    return sorted(p for p in Path(folder).glob(f"*{SUFFIX}") if not p.name.startswith(("_", ".")))
+
+
+def folder_files(folder: Path) -> list[Path]:
+    """Every file a trainer may mean as a drill: drills, drafts, and .yaml files (which are rejected)."""
+    found = [*Path(folder).glob(f"*{SUFFIX}"), *Path(folder).glob("*.yaml")]
+    return sorted(p for p in found if not p.name.startswith(".") and p.is_file())
+
+
+def is_draft(path: Path) -> bool:  # _name.yml: checked, never served to reps
+    return path.name.startswith("_")
+
+
+def drill_id_for(path: Path) -> str:
+    """The file name without the extension and a draft's '_': publishing _name.yml is renaming it."""
+    return path.stem[1:] if is_draft(path) else path.stem
 
 
 def drills_dir() -> Path:

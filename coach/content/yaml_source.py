@@ -11,6 +11,36 @@ import yaml
 
 from coach.errors import Problem
 
+# Codes for problems with a content file as a whole (its size, its name), in the shape of
+# coach.errors.CODES: code -> (message template, how to fix).
+FILE_CODES: dict[str, tuple[str, str]] = {
+    "E004": (
+        "the file is {size}; a drill file may be at most {limit}, so it is not loaded",
+        "Shorten it: a drill is a few KB (the longest shipped one is 24 KB). Remove pasted material "
+        "(transcripts, whole documents) or split it into two drills.",
+    ),
+    "E005": (
+        "'{name}' ends in '{suffix}'; drill files end in '.yml', so the coach does not load it",
+        "Rename the file to {stem}.yml.",
+    ),
+    "E216": (
+        "drill id '{id}' is already used by {other}",
+        "Give this drill an id no other drill uses: {suggestion}",
+    ),
+}
+# An unclosed bracket or quote is noticed only on a later line: these contexts say where it opened.
+_OPENED = ("flow sequence", "flow mapping", "quoted scalar")
+
+
+def file_problem(code: str, file: Path, line: Optional[int], **values: object) -> Problem:
+    """A Problem with one of FILE_CODES, worded like Problem.make."""
+    template, fix = FILE_CODES[code]
+    return Problem(code, Path(file), line, template.format(**values), fix.format(**values))
+
+
+def _size(count: int) -> str:
+    return f"{count / 2**20:.1f} MB" if count >= 2**20 else f"{-(-count // 1024)} KB"
+
 
 class LineDict(dict):
     """A dict that knows the (1-based) line of itself and of each key."""
@@ -26,7 +56,13 @@ class LineList(list):
     item_lines: list[int]
 
 
-class _LineLoader(yaml.SafeLoader):
+try:  # libyaml parses about ten times faster, so a big file holds the loading thread less long
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # PyYAML built without libyaml
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+
+class _LineLoader(_SafeLoader):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         # YAML keeps only the last of two equal keys; remembering them lets us report it.
@@ -59,21 +95,47 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
-def load_yaml(path: Union[str, Path]) -> tuple[Any, list[Problem]]:
-    """Parse a YAML file into LineDict/LineList; return (data, problems). data is None on failure."""
-    path = Path(path)
+def _read(path: Path, max_bytes: Optional[int]) -> tuple[Optional[str], list[Problem]]:
+    """The file's text; a file over max_bytes is refused by its size before a byte is parsed."""
     try:
-        text = path.read_text(encoding="utf-8")
+        size = path.stat().st_size
+        if max_bytes is None or size <= max_bytes:
+            with path.open("rb") as fh:  # at most one byte too many: the file may be growing meanwhile
+                raw = fh.read() if max_bytes is None else fh.read(max_bytes + 1)
+            size = max(size, len(raw))
+        if max_bytes is not None and size > max_bytes:
+            return None, [file_problem("E004", path, None, size=_size(size), limit=_size(max_bytes))]
+        return raw.decode("utf-8"), []
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem.make("E001", path, None, detail=exc)]
+
+
+def _syntax_problem(path: Path, exc: yaml.YAMLError, text: str) -> Problem:
+    """E002 at the line to fix (1-based): where the parser stopped, or where an unclosed bracket or
+    quote opened, since the parser only notices it on a later line."""
+    mark, opened = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
+    detail = getattr(exc, "problem", None) or str(exc)
+    if mark is None:
+        return Problem.make("E002", path, None, detail=detail)
+    line = mark.line
+    context = getattr(exc, "context", None) or ""
+    if opened is not None and opened.line < line and any(kind in context for kind in _OPENED):
+        detail = f"{detail} at line {line + 1}, {context} that starts here"
+        line = opened.line
+    return Problem.make("E002", path, min(line + 1, max(len(text.splitlines()), 1)), detail=detail)
+
+
+def load_yaml(path: Union[str, Path], max_bytes: Optional[int] = None) -> tuple[Any, list[Problem]]:
+    """Parse a YAML file into LineDict/LineList; return (data, problems). data is None on failure."""
+    path = Path(path)
+    text, problems = _read(path, max_bytes)
+    if text is None:
+        return None, problems
     loader = _LineLoader(text)
     try:
         data = loader.get_single_data()
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        detail = getattr(exc, "problem", None) or str(exc)
-        return None, [Problem.make("E002", path, line, detail=detail)]
+        return None, [_syntax_problem(path, exc, text)]
     finally:
         loader.dispose()
     problems = [Problem.make("E003", path, line, key=key, first=first)

@@ -111,7 +111,8 @@ def test_validate_command_lists_every_problem_and_fails(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"{tmp_path / 'bad_one.yml'}:{_line_of(tmp_path / 'bad_one.yml', 'pass_mark')}: [E019]" in err
     assert "fix: Use a value from 0 to 100." in err
-    assert "[E201]" in err and "2 problems" in err  # the id/file-name mismatch is reported in the same run
+    # the id/file-name mismatch is reported in the same run; price_margin.yml holds that id already
+    assert "[E216] drill id 'price_margin' is already used by price_margin.yml" in err and "2 problems" in err
     assert validate_main([str(tmp_path / "price_margin.yml")]) == 0
 
 
@@ -133,23 +134,27 @@ def _touch_later(path: Path, text: str) -> None:
 
 def test_library_hot_reloads_added_changed_broken_and_removed_drills(tmp_path):
     shutil.copy(EXAMPLE, tmp_path / "price_margin.yml")
-    library = DrillLibrary(tmp_path, default_playbook(), min_interval=0)
+    library = DrillLibrary(tmp_path, default_playbook(), watch=False)
     assert [d.id for d in library.all()] == ["price_margin"]
     text = EXAMPLE.read_text(encoding="utf-8")
     # a trainer adds a drill: live without a restart
     _touch_later(tmp_path / "price_copy.yml", text.replace("id: price_margin", "id: price_copy"))
+    library.refresh(wait=True)
     assert {d.id for d in library.all()} == {"price_margin", "price_copy"}
     # edits change the drill (and its version, so running sessions notice)
     old_version = library.get("price_copy").version
     _touch_later(tmp_path / "price_copy.yml", text.replace("id: price_margin", "id: price_copy")
                  .replace("max_turns: 6", "max_turns: 8"))
+    library.refresh(wait=True)
     assert library.get("price_copy").max_turns == 8 and library.get("price_copy").version != old_version
-    # a broken edit: reported and skipped, the other drill keeps working
+    # a broken edit: reported, and the last good version stays live (tests/unit/content/test_library_live.py)
     _touch_later(tmp_path / "price_copy.yml", "id: [broken")
-    assert [d.id for d in library.all()] == ["price_margin"]
+    library.refresh(wait=True)
+    assert library.get("price_copy").max_turns == 8
     assert [p.code for p in library.problems()] == ["E002"]
     # removed
     (tmp_path / "price_copy.yml").unlink()
+    library.refresh(wait=True)
     assert [d.id for d in library.all()] == ["price_margin"] and library.problems() == []
 
 
