@@ -25,6 +25,16 @@ CODES: dict[str, tuple[str, str]] = {
         "duplicate key '{key}' (first defined at line {first})",
         "Remove or rename one of the two keys; YAML would silently keep only the last one.",
     ),
+
+    "E004": (
+        "the file is {size}; a drill file may be at most {limit}, so it is not loaded",
+        "Shorten it: a drill is a few KB (the longest shipped one is 24 KB). Remove pasted material "
+        "(transcripts, whole documents) or split it into two drills.",
+    ),
+    "E005": (
+        "'{name}' ends in '{suffix}'; drill files end in '.yml', so the coach does not load it",
+        "Rename the file to {stem}.yml.",
+    ),
     "E010": ("{detail}", "See the schema in {schema}."),
     "E011": ("missing required field '{field}'", "Add '{field}:' here (see the schema in {schema})."),
     "E012": ("unknown field '{field}'", "Remove it or fix its spelling; allowed fields are: {allowed}."),
@@ -128,6 +138,10 @@ CODES: dict[str, tuple[str, str]] = {
     "E215": (
         "'red_lines' lists '{move}', but {stage} trains case '{case}', whose strategy recommends it",
         "Remove '{move}' from 'red_lines': a red line is a move no case of the playbook recommends.",
+    ),
+    "E216": (
+        "drill id '{id}' is already used by {other}",
+        "Give this drill an id no other drill uses: {suggestion}",
     ),
     "E211": (
         "drill folder {folder} has no .yml files",

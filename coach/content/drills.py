@@ -17,7 +17,7 @@ from coach.content.moves import Effect, Move, generic_moves
 from coach.content.playbook import OBJECTION_INTENTS, SEED_FILES, SITUATION_INTENTS, Playbook
 from coach.content.schema_check import check
 from coach.content.text import Text, text
-from coach.content.yaml_source import LineDict, LineList, file_problem, load_yaml
+from coach.content.yaml_source import LineDict, LineList, load_yaml
 from coach.errors import Problem
 
 DEFAULT_DIR = settings.DRILLS_DIR
@@ -205,7 +205,7 @@ def _id_problem(drill_id: str, path: Path, line: int) -> Problem:
         return replace(problem, fix=f"Set 'id: {own}', or rename the file to {prefix}{drill_id}{SUFFIX}.")
     new = next(f"{drill_id}_{n}" for n in range(2, len(taken) + 3) if f"{drill_id}_{n}" not in taken)
     keep = f"set 'id: {own}' to match the file name, or " if re.fullmatch("[a-z][a-z0-9_]*", own) else ""
-    return file_problem("E216", path, line, id=drill_id, other=f"{drill_id}{SUFFIX}",
+    return Problem.make("E216", path, line, id=drill_id, other=f"{drill_id}{SUFFIX}",
                         suggestion=f"{keep}set 'id: {new}' and rename this file to {prefix}{new}{SUFFIX}.")
 
 
@@ -358,7 +358,7 @@ def load_drill(path: Union[str, Path],
     if data is None:  # unreadable, too large, a syntax error, or an empty file
         return None, problems or [Problem.make("E001", path, None, detail="the file is empty")]
     if path.suffix != SUFFIX:
-        problems.append(file_problem("E005", path, None, name=path.name, suffix=path.suffix, stem=path.stem))
+        problems.append(Problem.make("E005", path, None, name=path.name, suffix=path.suffix, stem=path.stem))
     if not isinstance(data, LineDict):
         return None, problems + check(data, "drill", path)
     problems += check(data, "drill", path)

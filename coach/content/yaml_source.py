@@ -13,29 +13,8 @@ from coach.errors import Problem
 
 # Codes for problems with a content file as a whole (its size, its name), in the shape of
 # coach.errors.CODES: code -> (message template, how to fix).
-FILE_CODES: dict[str, tuple[str, str]] = {
-    "E004": (
-        "the file is {size}; a drill file may be at most {limit}, so it is not loaded",
-        "Shorten it: a drill is a few KB (the longest shipped one is 24 KB). Remove pasted material "
-        "(transcripts, whole documents) or split it into two drills.",
-    ),
-    "E005": (
-        "'{name}' ends in '{suffix}'; drill files end in '.yml', so the coach does not load it",
-        "Rename the file to {stem}.yml.",
-    ),
-    "E216": (
-        "drill id '{id}' is already used by {other}",
-        "Give this drill an id no other drill uses: {suggestion}",
-    ),
-}
 # An unclosed bracket or quote is noticed only on a later line: these contexts say where it opened.
 _OPENED = ("flow sequence", "flow mapping", "quoted scalar")
-
-
-def file_problem(code: str, file: Path, line: Optional[int], **values: object) -> Problem:
-    """A Problem with one of FILE_CODES, worded like Problem.make."""
-    template, fix = FILE_CODES[code]
-    return Problem(code, Path(file), line, template.format(**values), fix.format(**values))
 
 
 def _size(count: int) -> str:
@@ -104,7 +83,7 @@ def _read(path: Path, max_bytes: Optional[int]) -> tuple[Optional[str], list[Pro
                 raw = fh.read() if max_bytes is None else fh.read(max_bytes + 1)
             size = max(size, len(raw))
         if max_bytes is not None and size > max_bytes:
-            return None, [file_problem("E004", path, None, size=_size(size), limit=_size(max_bytes))]
+            return None, [Problem.make("E004", path, None, size=_size(size), limit=_size(max_bytes))]
         return raw.decode("utf-8"), []
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem.make("E001", path, None, detail=exc)]
