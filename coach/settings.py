@@ -30,7 +30,6 @@ DRILLS_DIR = DATA / "drills"
 NLU_HELDOUT = PROJECT_ROOT / "tests" / "nlu" / "heldout.yml"
 MOVES_HELDOUT = PROJECT_ROOT / "tests" / "moves" / "heldout.yml"
 
-DEFAULT_ACCESS_CODE = "coach-local"  # local use only: README, "Web chat: secrets and limits"
 DEFAULT_ACTION_PORT = 5055
 DEFAULT_HOST = "127.0.0.1"  # loopback: COACH_HOST=0.0.0.0 exposes the coach (README, "Security")
 
@@ -57,7 +56,6 @@ class Settings:
     playbook_dir: Path
     drills_dir: Path
     results_db: Union[Path, str]  # a SQLite file, or a database URL kept as given
-    access_code: str
     chat_secret: Optional[str]  # None: a key is created once in .state/chat_secret
     rasa_speedups: str  # "all", "none" or comma-separated patch names
     action_port: int
@@ -73,7 +71,6 @@ class Settings:
             playbook_dir=Path(env.get("COACH_PLAYBOOK_DIR") or PLAYBOOK_DIR),
             drills_dir=Path(env.get("COACH_DRILLS_DIR") or DRILLS_DIR),
             results_db=results if is_url(results) else Path(results or STATE_DIR / "results.db"),
-            access_code=env.get("COACH_ACCESS_CODE") or DEFAULT_ACCESS_CODE,
             chat_secret=env.get("COACH_CHAT_SECRET") or None,
             rasa_speedups=(env.get("COACH_RASA_SPEEDUPS") or "all").strip(),
             action_port=int(env.get("ACTION_PORT") or DEFAULT_ACTION_PORT),

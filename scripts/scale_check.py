@@ -84,7 +84,10 @@ def action_progress(port: int, sender: str) -> List[dict]:
             "tracker": {"sender_id": sender, "slots": {"language": "zh"}, "events": [],
                         "latest_message": {"text": "我的成绩",
                                            "intent": {"name": "my_progress", "confidence": 1.0}}}}
-    answer = post_json(f"http://127.0.0.1:{port}/webhook", call)
+    from coach.server.action_secret import HEADER, actions_secret
+
+    # The same secret as the replicas (scale_test.sh exports COACH_ACTIONS_SECRET to every process).
+    answer = post_json(f"http://127.0.0.1:{port}/webhook", call, headers={HEADER: actions_secret()})
     found = [r["custom"] for r in answer.get("responses", [])
              if (r.get("custom") or {}).get("type") == "progress"]
     return found[0]["rows"] if found else []
@@ -216,10 +219,16 @@ def tracker_consistent(checks: Checks, tracker_url: str, sender: str, sent: List
                  f"{interleaved} user messages arrived while another turn was still open")
 
 
-def page_retry_once(checks: Checks, lb_port: int, tracker_url: str) -> None:
-    """The chat page through nginx: a retried message id is answered once, by the replica that ran it."""
+def page_retry_once(checks: Checks, lb_port: int, tracker_url: str, results_url: str) -> None:
+    """The chat page through nginx: a retried message id is answered once, by the replica that ran it.
+
+    The rep is invited in the shared results database, which the Rasa replicas read people from."""
+    from coach.people import PeopleStore
+
     base = f"http://127.0.0.1:{lb_port}/webhooks/coach"
-    login = post_json(f"{base}/login", {"name": f"scale-page-{uuid.uuid4().hex[:8]}", "code": "coach-local"})
+    with PeopleStore(results_url) as people:
+        _, code = people.invite(f"scale-page-{uuid.uuid4().hex[:8]}", created_by="scale-check")
+    login = post_json(f"{base}/login", {"code": code})
     headers = {"Authorization": f"Bearer {login['token']}"}
     body = {"message": "老板说你们价格太高了", "id": f"retry-{uuid.uuid4().hex[:8]}"}
     answers = [post_json(f"{base}/message", body, headers=headers) for _ in range(3)]
@@ -275,7 +284,7 @@ def cmd_consistency(args: argparse.Namespace) -> int:
         concurrent_messages(checks, replicas, sender)
         tracker_consistent(checks, args.tracker_db, sender, sent + CONCURRENT)
         redis_used(checks, args.redis_port)
-        page_retry_once(checks, args.lb, args.tracker_db)
+        page_retry_once(checks, args.lb, args.tracker_db, args.results_db)
         nginx_spread(checks, args.lb, replicas, Path(args.nginx_log), Path(args.nginx_action_log), actions)
     except (urllib.error.URLError, OSError, ValueError) as exc:
         checks.check(False, "talking to the cluster",

@@ -9,32 +9,33 @@ import json
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import phone_page
-from tests.browser.helpers import SHOTS, bot_card, login, send
+from tests.browser.helpers import SHOTS, bot_card, login, send, sign_in_with
+from tests.integration.test_sign_in import invite
 
 
-def api_login(page: Page, port: int, name: str) -> dict:
-    """Log in as the page does, without the page: {"token", "sender", "name"}."""
-    res = page.request.post(f"http://localhost:{port}/webhooks/coach/login",
-                            data={"name": name, "code": "coach-local"})
+def api_login(page: Page, servers, name: str) -> dict:
+    """Sign in as the page does, without the page: {"token", "sender", "name", "role", "team"}."""
+    _, code = invite(servers, name)
+    res = page.request.post(f"http://localhost:{servers.port}/webhooks/coach/login", data={"code": code})
     assert res.ok, res.text()
     return res.json()
 
 
-def start_drill_with_one_reply(page: Page, rep: str) -> str:
-    """Start the price drill and answer once; the customer's last line as shown."""
-    login(page, rep)
+def start_drill_with_one_reply(page: Page, rep: str, servers) -> tuple:
+    """Start the price drill and answer once: the rep's sign-in code and the customer's last line."""
+    code = login(page, rep, servers)
     send(page, "练习价格异议")
     expect(bot_card(page, "customer_line")).to_have_count(1)
     send(page, "理解，进货价格谁都要算清楚。您是跟哪家、哪个规格比的？")
     expect(bot_card(page, "customer_line")).to_have_count(2)
-    return bot_card(page, "customer_line").last.locator(".say").inner_text()
+    return code, bot_card(page, "customer_line").last.locator(".say").inner_text()
 
 
 def test_a_drill_started_on_one_phone_is_shown_and_goes_on_on_another(browser, servers, page):
-    last_line = start_drill_with_one_reply(page, "web-two-phones")
+    code, last_line = start_drill_with_one_reply(page, "web-two-phones", servers)
     persona = bot_card(page, "customer_line").last.locator(".customer-name").inner_text()
     with phone_page(browser, servers) as other:
-        login(other, "web-two-phones")
+        sign_in_with(other, code)  # the same rep, once on this phone too
         resume = bot_card(other, "drill_resume")
         expect(resume).to_have_count(1)
         expect(resume).to_contain_text(persona)
@@ -59,9 +60,9 @@ def test_a_drill_started_on_one_phone_is_shown_and_goes_on_on_another(browser, s
 
 
 def test_ending_a_drill_found_on_another_phone_sends_stop(browser, servers, page):
-    start_drill_with_one_reply(page, "web-two-phones-end")
+    code, _ = start_drill_with_one_reply(page, "web-two-phones-end", servers)
     with phone_page(browser, servers) as other:
-        login(other, "web-two-phones-end")
+        sign_in_with(other, code)
         resume = bot_card(other, "drill_resume")
         resume.locator(".chip-resume-end").click()
         expect(other.locator("#messages .msg-user").last).to_have_text("结束练习")
@@ -71,9 +72,9 @@ def test_ending_a_drill_found_on_another_phone_sends_stop(browser, servers, page
 
 
 def test_a_drill_ended_elsewhere_takes_the_page_back_to_quick_mode(browser, servers, page):
-    start_drill_with_one_reply(page, "web-ended-elsewhere")
+    code, _ = start_drill_with_one_reply(page, "web-ended-elsewhere", servers)
     with phone_page(browser, servers) as other:
-        login(other, "web-ended-elsewhere")
+        sign_in_with(other, code)
         bot_card(other, "drill_resume").locator(".chip-resume-end").click()
         expect(other.locator("#messages .msg-user")).to_have_count(1)
         expect(other.locator("#messages .msg-user.pending, #messages .msg-user.sending")).to_have_count(0)
@@ -83,8 +84,8 @@ def test_a_drill_ended_elsewhere_takes_the_page_back_to_quick_mode(browser, serv
 
 
 def test_a_drill_button_as_the_first_message_on_an_english_page_answers_in_english(servers, page):
-    """Logged in on this phone before (no language switch sent), the page set to English."""
-    auth = api_login(page, servers.port, "web-first-button-en")
+    """Signed in on this phone before (no language switch sent), the page set to English."""
+    auth = api_login(page, servers, "web-first-button-en")
     page.evaluate("([auth, lang]) => { localStorage.setItem('coach.auth', auth); "
                   "localStorage.setItem('coach.lang', lang); }", [json.dumps(auth), json.dumps("en")])
     page.reload()
@@ -101,8 +102,8 @@ def test_a_drill_button_as_the_first_message_on_an_english_page_answers_in_engli
 def test_the_state_route_needs_the_reps_token(servers, page):
     base = f"http://localhost:{servers.port}/webhooks/coach"
     refused = page.request.get(f"{base}/state")
-    assert refused.status == 401 and "log in" in refused.json()["error"]
-    token = api_login(page, servers.port, "web-state-new")["token"]
+    assert refused.status == 401 and "sign in" in refused.json()["error"]
+    token = api_login(page, servers, "web-state-new")["token"]
     fresh = page.request.get(f"{base}/state?lang=en", headers={"Authorization": f"Bearer {token}"})
     assert fresh.status == 200 and fresh.json() == {"drill": None}
     foreign = page.request.get(f"{base}/state", headers={"Authorization": f"Bearer {token}",

@@ -52,9 +52,9 @@ def test_nothing_else_is_served_as_a_page_file(servers, path):
     assert _get(servers.port, path)[0] == 404
 
 
-def test_traditional_labels_are_the_servers(page):
+def test_traditional_labels_are_the_servers(page, servers):
     hant = catalogue(HANT)
-    login(page, "web-hant")
+    login(page, "web-hant", servers)
     page.click("#lang-zh-Hant")
     expect(bot_card(page, "language").last).to_be_visible()
     expect(page.locator("#app-title")).to_have_text(hant["page_title"])
@@ -64,9 +64,9 @@ def test_traditional_labels_are_the_servers(page):
     expect(page.locator("#mode-indicator")).to_have_text(hant["page_mode_quick"])
     expect(page.locator("#composer-input")).to_have_attribute("placeholder", hant["page_placeholder_quick"])
     assert page.title() == hant["page_title"]
-    page.click("#change-name")
-    expect(page.locator("#login-heading")).to_have_text(hant["page_login_heading"])
-    expect(page.locator("#login-cancel")).to_have_text(hant["page_login_cancel"])
+    page.click("#sign-out")
+    expect(page.locator("#login-heading")).to_have_text(hant["page_signin_heading"])
+    expect(page.locator("label[for=login-code]")).to_have_text(hant["page_signin_code"])
 
 
 def test_strings_come_from_the_phones_copy_when_the_server_cannot_give_them(page):
@@ -74,11 +74,11 @@ def test_strings_come_from_the_phones_copy_when_the_server_cannot_give_them(page
     page.route("**/strings?*", lambda route: route.abort())
     page.reload()
     expect(page.locator("#login-submit")).to_have_text(catalogue(HANS)["page_login_submit"])
-    expect(page.locator("#login-heading")).to_have_text(catalogue(HANS)["page_login_heading"])
+    expect(page.locator("#login-heading")).to_have_text(catalogue(HANS)["page_signin_heading"])
 
 
-def test_icons_are_inline_svg_and_no_emoji_is_left(page):
-    login(page, "web-icons")
+def test_icons_are_inline_svg_and_no_emoji_is_left(page, servers):
+    login(page, "web-icons", servers)
     indicator_icon = page.locator("#mode-indicator svg")
     expect(indicator_icon).to_have_count(1)
     send(page, "练习价格异议")

@@ -25,8 +25,8 @@ def _fits(page: Page, locator) -> bool:
         "document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
-def test_two_objections_in_one_message_then_open_one(page):
-    login(page, "web-two")
+def test_two_objections_in_one_message_then_open_one(page, servers):
+    login(page, "web-two", servers)
     send(page, "老板又嫌贵又要先铺货")
     both = bot_card(page, "two_objections").last
     expect(both).to_contain_text("价格太高")
@@ -38,8 +38,8 @@ def test_two_objections_in_one_message_then_open_one(page):
     expect(bot_card(page, "objection_card").last).to_contain_text("价格太高")
 
 
-def test_compact_more_fits_one_screen(page):
-    login(page, "web-more")
+def test_compact_more_fits_one_screen(page, servers):
+    login(page, "web-more", servers)
     send(page, "老板说你们价格太高了")
     card = bot_card(page, "objection_card").last
     expect(card).to_contain_text("价格太高")
@@ -57,8 +57,8 @@ def test_compact_more_fits_one_screen(page):
     _shot(page, "compact-more")
 
 
-def test_a_described_reason_after_a_card_gets_its_case(page):
-    login(page, "web-reason")
+def test_a_described_reason_after_a_card_gets_its_case(page, servers):
+    login(page, "web-reason", servers)
     send(page, "老板说你们价格太高了")
     expect(bot_card(page, "objection_card").last).to_contain_text("价格太高")
     send(page, "他怕顾客不接受这个价")

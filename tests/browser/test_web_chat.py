@@ -3,15 +3,18 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from coach.i18n import HANS
+from coach.i18n.catalogue import catalogue
 from tests.browser.helpers import SHOTS, bot_card, login, send
+from tests.integration.test_sign_in import invite
 
 
 def no_horizontal_scroll(page: Page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
-def test_price_objection_then_a_branch_chip(page):
-    login(page, "web-price")
+def test_price_objection_then_a_branch_chip(page, servers):
+    login(page, "web-price", servers)
     send(page, "老板说你们的价格太贵了")
     card = bot_card(page, "objection_card").last
     expect(card).to_contain_text("价格太高")
@@ -25,8 +28,8 @@ def test_price_objection_then_a_branch_chip(page):
     page.screenshot(path=str(SHOTS / "1-price-strategy.png"))
 
 
-def test_switch_to_english_and_ask_about_a_contract(page):
-    login(page, "web-english")
+def test_switch_to_english_and_ask_about_a_contract(page, servers):
+    login(page, "web-english", servers)
     page.click("#lang-en")
     expect(bot_card(page, "language").last).to_contain_text("English")
     send(page, "the customer says he signed a contract with his current supplier until next year")
@@ -35,8 +38,8 @@ def test_switch_to_english_and_ask_about_a_contract(page):
     page.screenshot(path=str(SHOTS / "2-english-contract.png"))
 
 
-def test_drill_two_answers_feedback_stop_and_scorecard(page):
-    login(page, "web-drill")
+def test_drill_two_answers_feedback_stop_and_scorecard(page, servers):
+    login(page, "web-drill", servers)
     send(page, "练习价格异议")
     expect(bot_card(page, "customer_line").last).to_be_visible()
     expect(page.locator("#mode-indicator")).to_have_attribute("data-mode", "drill")
@@ -59,8 +62,8 @@ def test_drill_two_answers_feedback_stop_and_scorecard(page):
     page.screenshot(path=str(SHOTS / "3-progress.png"))
 
 
-def test_reload_keeps_the_conversation(page):
-    login(page, "web-reload")
+def test_reload_keeps_the_conversation(page, servers):
+    login(page, "web-reload", servers)
     send(page, "老板说要做我们的独家代理")
     expect(bot_card(page, "objection_card").last).to_be_visible()
     before = page.locator("#messages .msg").count()
@@ -71,8 +74,8 @@ def test_reload_keeps_the_conversation(page):
     page.screenshot(path=str(SHOTS / "4-after-reload.png"))
 
 
-def test_html_in_a_message_is_shown_as_text(page):
-    login(page, "web-<b>xss</b>")
+def test_html_in_a_message_is_shown_as_text(page, servers):
+    login(page, "web-<b>xss</b>", servers)
     hostile = "<img src=x onerror=alert(1)>"
     send(page, hostile)
     expect(page.locator("#messages .msg-user").last).to_have_text(hostile)
@@ -85,8 +88,8 @@ def test_html_in_a_message_is_shown_as_text(page):
     page.screenshot(path=str(SHOTS / "5-html-as-text.png"))
 
 
-def test_offline_messages_wait_and_are_sent_when_back(page):
-    login(page, "web-offline")
+def test_offline_messages_wait_and_are_sent_when_back(page, servers):
+    login(page, "web-offline", servers)
     page.context.set_offline(True)
     send(page, "老板说市场不景气")
     expect(page.locator("#connection-banner")).to_have_attribute("data-state", "offline")
@@ -98,8 +101,8 @@ def test_offline_messages_wait_and_are_sent_when_back(page):
     expect(page.locator("#connection-banner")).to_be_hidden()
 
 
-def test_keyboard_and_labels(page):
-    login(page, "web-a11y")
+def test_keyboard_and_labels(page, servers):
+    login(page, "web-a11y", servers)
     labelled = page.locator("label[for=composer-input]").count() == 1
     assert labelled or page.get_attribute("#composer-input", "aria-label")
     page.focus("#composer-input")
@@ -134,8 +137,8 @@ CONTRAST_JS = """
 """
 
 
-def test_text_contrast_meets_wcag_aa(page):
-    login(page, "web-contrast")
+def test_text_contrast_meets_wcag_aa(page, servers):
+    login(page, "web-contrast", servers)
     send(page, "练习价格异议")
     expect(bot_card(page, "customer_line").last).to_be_visible()
     send(page, "理解您，您是跟哪家比的？")
@@ -155,7 +158,7 @@ def test_a_drill_whose_file_is_removed_ends_drill_mode(page, servers):
                     encoding="utf-8")
     try:
         time.sleep(1.5)  # the drill library re-checks the folder at most once a second
-        login(page, "web-gone")
+        login(page, "web-gone", servers)
         send(page, '/start_drill{"drill_id": "web_gone"}')
         expect(page.locator("#mode-indicator")).to_have_attribute("data-mode", "drill")
     finally:
@@ -166,8 +169,8 @@ def test_a_drill_whose_file_is_removed_ends_drill_mode(page, servers):
     expect(page.locator("#mode-indicator")).to_have_attribute("data-mode", "quick")
 
 
-def test_switching_to_english_mid_drill_switches_customer_feedback_and_scorecard(page):
-    login(page, "web-drill-lang")
+def test_switching_to_english_mid_drill_switches_customer_feedback_and_scorecard(page, servers):
+    login(page, "web-drill-lang", servers)
     send(page, "练习价格异议")
     expect(bot_card(page, "customer_line").last).to_be_visible()
     send(page, "理解，进货价格谁都要算清楚。您是跟哪家、哪个规格比的？")
@@ -184,3 +187,55 @@ def test_switching_to_english_mid_drill_switches_customer_feedback_and_scorecard
     scorecard = bot_card(page, "scorecard").last
     expect(scorecard).to_have_attribute("lang", "en")
     expect(scorecard).to_contain_text("Score")
+
+
+# --- signing in: a person's own code, typed or from the trainer's link ---------------------------------
+
+def test_the_sign_in_form_asks_for_a_code_only_and_says_what_is_wrong(page, servers):
+    expect(page.locator("#login-code")).to_have_value("")  # nothing pre-filled
+    assert page.locator("#login-view input").count() == 1
+    page.fill("#login-code", "coach-local")
+    page.click("#login-submit")
+    expect(page.locator("#login-error")).to_have_text(catalogue(HANS)["page_err_code_format"])
+    page.fill("#login-code", "rep-abc234.abcdefghjkmnpqrstu")
+    page.click("#login-submit")
+    expect(page.locator("#login-error")).to_have_text(catalogue(HANS)["page_err_code_wrong"])
+    expect(page.locator("#chat-view")).to_be_hidden()
+    page.screenshot(path=str(SHOTS / "8-sign-in-refused.png"))
+
+
+def test_a_sign_in_link_signs_in_and_leaves_no_code_in_the_address(page, servers):
+    person, code = invite(servers, "web-link 李")
+    page.goto("about:blank")
+    page.goto(f"http://localhost:{servers.port}/webhooks/coach/#code={code}")
+    expect(page.locator("#composer-input")).to_be_visible()
+    expect(page.locator("#whoami-name")).to_have_text("web-link 李")
+    assert page.evaluate("location.href") == f"http://localhost:{servers.port}/webhooks/coach/"
+    assert code not in page.evaluate("document.documentElement.outerHTML")
+    assert page.input_value("#login-code") == ""
+    expect(page.locator("#desk-link")).to_be_hidden()  # a rep has no desk
+    stored = page.evaluate("JSON.parse(localStorage.getItem('coach.auth'))")
+    assert stored["sender"] == person.person_id and "code" not in stored
+
+
+def test_signing_out_forgets_the_person_and_their_conversation_on_this_phone(page, servers):
+    login(page, "web-sign-out", servers)
+    send(page, "老板说你们的价格太贵了")
+    expect(bot_card(page, "objection_card").last).to_be_visible()
+    page.click("#sign-out")
+    expect(page.locator("#login-view")).to_be_visible()
+    expect(page.locator("#login-code")).to_have_value("")
+    kept = "Object.keys(localStorage).filter(k => k.startsWith('coach.log.') || k === 'coach.auth')"
+    assert page.evaluate(kept) == []
+    page.reload()
+    expect(page.locator("#login-view")).to_be_visible()  # still signed out after a reload
+    login(page, "web-sign-out-next", servers)
+    expect(page.locator("#messages .msg-user")).to_have_count(0)  # the next person sees nothing of it
+
+
+def test_a_trainer_sees_the_way_to_the_desk(page, servers):
+    login(page, "web-trainer", servers, role="trainer")
+    desk = page.locator("#desk-link")
+    expect(desk).to_be_visible()
+    expect(desk).to_have_text(catalogue(HANS)["page_desk_link"])
+    assert desk.evaluate("a => a.href") == f"http://localhost:{servers.port}/webhooks/coach/desk"

@@ -15,6 +15,7 @@ from typing import Any, Optional
 import pytest
 
 from tests.conftest import HTML_NAME, SQL_NAMES, payload, post
+from tests.integration.test_sign_in import signed_in
 
 OBJECTION = "老板说你们价格太高了"
 LEAKS = ("Traceback", 'File "', "Exception")
@@ -58,12 +59,11 @@ def rest(port: int, body: Any, content_type: str = "application/json") -> tuple:
     return _checked(*_http(port, "/webhooks/rest/webhook", body, content_type))
 
 
-def login(port: int, name: str) -> tuple:
-    """(token, sender id) for a rep name, through the page's login."""
-    answer = _http(port, "/webhooks/coach/login", {"name": name, "code": "coach-local"})
-    status, body = _checked(*answer, bot=False)
-    assert status == 200, body
-    return body["token"], body["sender"]
+def login(servers, name: str) -> tuple:
+    """(token, sender id) of a new rep called `name`, invited and signed in through the page."""
+    answer = signed_in(servers, name)
+    assert answer["name"] == name  # kept verbatim: it is only ever a bound parameter
+    return answer["token"], answer["sender"]
 
 
 _ids = iter(range(10 ** 6))
@@ -85,7 +85,7 @@ def kinds(parsed: Any) -> list:
 
 @pytest.fixture(scope="module")
 def page_token(servers) -> str:
-    return login(servers.port, "hostile-page")[0]
+    return login(servers, "hostile-page")[0]
 
 
 def _send(channel: str, servers, token: str, message: Any, sender: str = "hostile-rest") -> tuple:
@@ -171,8 +171,12 @@ def _drill_menu(parsed: Any) -> dict:
 
 INJECTIONS_NO_DRILL = [
     '/start_drill{"drill_id": "../../etc/passwd"}', '/start_drill{"drill_id": "/etc/passwd"}',
-    '/start_drill{"drill_id": "no_such_drill"}', '/start_drill{"drill": {"turn": 99}}',
-    '/start_drill{"drill_id":', '/start_drill{"drill_id": {"id": "price_margin"}}',
+    '/start_drill{"drill_id": "no_such_drill"}', '/start_drill{"drill_id": "price_margin' + "x" * 80 + '"}',
+]
+# Not a payload a button sends (nested, not text, too long, broken): refused before Rasa (400).
+INJECTIONS_REFUSED = [
+    '/start_drill{"drill": {"turn": 99}}', '/start_drill{"drill_id":',
+    '/start_drill{"drill_id": {"id": "price_margin"}}',
     '/start_drill{"drill_id": 7}', '/start_drill{"drill_id": "' + "a" * 1900 + '"}',
     '/start_drill{"drill_id": "price_margin' + "x" * 1950 + '"}',
 ]
@@ -189,18 +193,29 @@ def test_forged_drill_ids_get_the_drill_menu(servers, page_token, channel, messa
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
+@pytest.mark.parametrize("message", INJECTIONS_REFUSED, ids=range(len(INJECTIONS_REFUSED)))
+def test_payloads_no_button_sends_are_refused(servers, page_token, channel, message):
+    status, parsed = _send(channel, servers, page_token, message, sender="hostile-forge")
+    assert status == 400 and "/start_drill" in parsed["error"], parsed
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
 def test_other_payloads_get_a_clear_reply(servers, page_token, channel):
-    # An unknown intent is not a payload for Rasa: the NLU reads the words like any text (no entities).
-    for message, expected in [("/no_such_intent", None),
-                              ('/no_such_intent{"drill_id": "price_margin"}', None),
-                              ("/", None), ("/start_drill@0.1", "drill_menu"),
-                              ('/my_progress{"sender": "other-rep"}', "progress"),
-                              ('/switch_language{"language": {"evil": 1}}', None),
-                              ('/choose_branch{"branch": ["../../x", {"y": 1}]}', None)]:
+    # "/" alone is not a payload: the NLU reads it like any text. Unknown intents, Rasa's built-ins
+    # and entities that are not short texts are refused (tests/security/test_input.py).
+    for message, status_expected, expected in [
+            ("/no_such_intent", 400, "not a command"),
+            ('/no_such_intent{"drill_id": "price_margin"}', 400, None), ("/restart", 400, "not a command"),
+            ("/", 200, None), ("/start_drill@0.1", 200, "drill_menu"),
+            ('/my_progress{"sender": "other-rep"}', 200, "progress"),
+            ('/switch_language{"language": {"evil": 1}}', 400, "short texts"),
+            ('/choose_branch{"branch": ["../../x", {"y": 1}]}', 400, "short texts")]:
         status, parsed = _send(channel, servers, page_token, message, sender="hostile-payloads")
-        assert status == 200 and not {"drill_intro", "scorecard"} & set(kinds(parsed)), (message, parsed)
+        assert status == status_expected, (message, parsed)
+        if status == 200:
+            assert not {"drill_intro", "scorecard"} & set(kinds(parsed)), (message, parsed)
         if expected:
-            assert expected in kinds(parsed), (message, parsed)
+            assert expected in (kinds(parsed) if status == 200 else parsed["error"]), (message, parsed)
 
 
 def test_a_stale_drill_id_does_not_stick(servers):
@@ -226,10 +241,13 @@ def test_payloads_mid_drill_cannot_touch_the_session(servers):
     start = post(servers.port, sender, '/start_drill{"drill_id": "price_margin"}')
     assert _turns(start, "customer_line") == [0]
     assert _turns(post(servers.port, sender, "理解您的顾虑"), "customer_line") == [1]
-    for message in INJECTIONS_NO_DRILL + ['/my_progress{"sender": "other-rep"}', "/no_such_intent",
-                                          '/choose_branch{"branch": "price.higher"}']:
-        answer = post(servers.port, sender, message)
-        assert answer and not {"drill_intro", "scorecard"} & set(kinds(answer)), (message, answer)
+    for message in INJECTIONS_NO_DRILL + INJECTIONS_REFUSED + ['/my_progress{"sender": "other-rep"}',
+                                                               "/no_such_intent", "/restart", "/back",
+                                                               '/choose_branch{"branch": "price.higher"}']:
+        status, answer = rest(servers.port, {"sender": sender, "message": message})
+        assert status in (200, 400), (message, answer)
+        if status == 200:
+            assert answer and not {"drill_intro", "scorecard"} & set(kinds(answer)), (message, answer)
     answer = post(servers.port, sender, "您主要是担心什么？")
     assert _turns(answer, "customer_line") == [2] and _turns(answer, "drill_feedback") == [2]
     post(servers.port, sender, "退出")  # a stop asks once; its button confirms
@@ -253,8 +271,8 @@ def _tables(servers) -> set:
 def test_hostile_names_are_just_names(servers, name):
     status, parsed = rest(servers.port, {"sender": name, "message": OBJECTION})
     assert status == 200 and "objection_card" in kinds(parsed)
-    token, sender = login(servers.port, name)
-    assert sender == name  # kept verbatim: it is only ever a bound parameter
+    token, sender = login(servers, name)
+    assert sender != name  # the page's sender id comes from the credential, never from a name
     status, parsed = page(servers.port, token, OBJECTION)
     assert status == 200 and "objection_card" in kinds(parsed)
     assert "results" in _tables(servers)
@@ -262,15 +280,16 @@ def test_hostile_names_are_just_names(servers, name):
 
 @pytest.mark.parametrize("channel, name", [("rest", SQL_NAMES[0]), ("page", SQL_NAMES[1])])
 def test_a_rep_named_like_sql_finishes_a_drill_and_is_stored_verbatim(servers, channel, name):
-    before = _results(servers, name)
-    token = login(servers.port, name)[0] if channel == "page" else ""
+    # REST: the name is the sender id; the page: the name is the person's, the id their credential's.
+    token, rep_id = login(servers, name) if channel == "page" else ("", name)
+    before = _results(servers, rep_id)
     start = _send(channel, servers, token, '/start_drill{"drill_id": "price_margin"}', sender=name)[1]
     assert payload(replies(start), "drill_intro")["drill_id"] == "price_margin"
     _send(channel, servers, token, "理解您的顾虑", sender=name)
     _send(channel, servers, token, "退出", sender=name)  # a stop asks once; its button confirms
     card = payload(replies(_send(channel, servers, token, "/stop_drill", sender=name)[1]), "scorecard")
     assert card["outcome"] == "stopped"
-    assert _results(servers, name) == before + [(name, "price_margin")]
+    assert _results(servers, rep_id) == before + [(rep_id, "price_margin")]
     assert {"results"} <= _tables(servers)
 
 
@@ -294,7 +313,7 @@ def test_one_rep_cannot_reach_another_reps_drill_or_results_over_rest(servers):
                     f"{victim}，您主要担心什么？"]:
         status, _ = rest(servers.port, {"sender": attacker, "message": message, "sender_id": victim,
                                         "input_channel": victim, "metadata": {"sender": victim}})
-        assert status == 200
+        assert status in (200, 400)  # 400: a payload no button sends (a nested "drill")
     answer = post(servers.port, victim, "您主要是担心什么？")
     assert _turns(answer, "customer_line") == [2] and _turns(answer, "drill_feedback") == [2]
     assert len(_results(servers, victim)) == 1 and len(_results(servers, "other-rep")) == 0
@@ -303,8 +322,8 @@ def test_one_rep_cannot_reach_another_reps_drill_or_results_over_rest(servers):
 
 
 def test_one_rep_cannot_reach_another_reps_drill_over_the_page(servers):
-    victim, victim_id = login(servers.port, "hostile-page-victim")
-    attacker, _ = login(servers.port, "hostile-page-attacker")
+    victim, victim_id = login(servers, "hostile-page-victim")
+    attacker, _ = login(servers, "hostile-page-attacker")
     page(servers.port, victim, {"message": '/start_drill{"drill_id": "price_margin"}', "id": "v1"})
     status, first = page(servers.port, victim, {"message": "理解您的顾虑", "id": "v2"})
     assert _turns(replies(first), "customer_line") == [1]
@@ -316,7 +335,7 @@ def test_one_rep_cannot_reach_another_reps_drill_over_the_page(servers):
     forged = attacker.split(".")[0] + "." + victim.split(".")[1]
     status, raw = _http(servers.port, "/webhooks/coach/message", {"message": "退出", "id": "f1"},
                         token=forged)
-    assert status == 401 and "log in" in json.loads(raw)["error"]
+    assert status == 401 and "sign in" in json.loads(raw)["error"]
     status, parsed = page(servers.port, victim, {"message": "您主要是担心什么？", "id": "v3"})
     assert _turns(replies(parsed), "customer_line") == [2]
     assert _turns(replies(parsed), "drill_feedback") == [2]
@@ -326,9 +345,9 @@ def test_one_rep_cannot_reach_another_reps_drill_over_the_page(servers):
 
 def test_the_coach_still_answers_and_the_store_is_intact(servers):
     assert payload(post(servers.port, "hostile-after", OBJECTION), "objection_card")["objection"] == "price"
-    token = login(servers.port, "hostile-after-page")[0]
+    token = login(servers, "hostile-after-page")[0]
     assert "objection_card" in kinds(page(servers.port, token, OBJECTION)[1])
     assert "results" in _tables(servers)
-    never_finished = ["other-rep", HTML_NAME, "hostile-attacker", "hostile-page-attacker", "hostile-forge"]
+    never_finished = ["other-rep", HTML_NAME, "hostile-attacker", "hostile-forge"]
     for rep in never_finished:
         assert _results(servers, rep) == []

@@ -1,31 +1,17 @@
-"""The web chat channel over HTTP against the running coach: the page, login, tokens, retries.
+"""The web chat channel over HTTP against the running coach: the page, sign-in, tokens, retries.
 
-Credentials and message shaping without a server: tests/unit/server/channels/test_web.py.
+Sign-in without a server: tests/unit/server/channels/test_web.py; codes, revoking, the throttle
+against the server: tests/integration/test_sign_in.py (which also has the helpers used here).
 """
 from __future__ import annotations
 
-import json
-import urllib.error
 import urllib.request
+
+from tests.integration.test_sign_in import http, sign_in, signed_in
 
 
 def _call(port, path, body=None, token=None, headers=None):
-    data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/webhooks/coach/{path}", data=data,
-                                     headers={"Content-Type": "application/json", **(headers or {})})
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read() or b"null"), dict(response.headers)
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read() or b"null"), dict(exc.headers)
-
-
-def _login(port, name):
-    status, body, _ = _call(port, "login", {"name": name, "code": "coach-local"})
-    assert status == 200, body
-    return body["token"]
+    return http(port, "GET" if body is None else "POST", path, body, token, headers)
 
 
 def test_page_is_served_with_a_strict_content_policy(servers):
@@ -37,16 +23,16 @@ def test_page_is_served_with_a_strict_content_policy(servers):
     assert status == 404
 
 
-def test_login_needs_the_team_code(servers):
-    assert _call(servers.port, "login", {"name": "a", "code": "wrong"})[0] == 401
-    assert _call(servers.port, "login", {"name": "", "code": "coach-local"})[0] == 400
+def test_sign_in_needs_a_persons_code(servers):
+    assert sign_in(servers.port, "rep-abc234.abcdefghjkmnpqrstu", source="127.0.0.3")[0] == 401
+    assert sign_in(servers.port, "coach-local", source="127.0.0.3")[0] == 400  # the old team code is gone
     assert _call(servers.port, "login", b"{not json")[0] == 400
 
 
 def test_messages_need_a_valid_token_and_well_formed_json(servers):
     assert _call(servers.port, "message", {"message": "hi", "id": "1"})[0] == 401
     assert _call(servers.port, "message", {"message": "hi", "id": "1"}, token="forged.token")[0] == 401
-    token = _login(servers.port, "web-api")
+    token = signed_in(servers, "web-api")["token"]
     assert _call(servers.port, "message", b"{broken", token=token)[0] == 400
     assert _call(servers.port, "message", {"text": "hi"}, token=token)[0] == 400
     assert _call(servers.port, "message", {"message": "x" * 2001, "id": "long"}, token=token)[0] == 413
@@ -55,7 +41,7 @@ def test_messages_need_a_valid_token_and_well_formed_json(servers):
 
 
 def test_a_retried_message_is_answered_once(servers):
-    token = _login(servers.port, "web-retry")
+    token = signed_in(servers, "web-retry")["token"]
     first = _call(servers.port, "message", {"message": "练习价格异议", "id": "start"}, token=token)
     reply = _call(servers.port, "message", {"message": "理解您", "id": "r1"}, token=token)
     again = _call(servers.port, "message", {"message": "理解您", "id": "r1"}, token=token)
@@ -68,7 +54,7 @@ def test_a_retried_message_is_answered_once(servers):
 
 
 def test_each_rep_only_reaches_their_own_conversation(servers):
-    alice, bob = _login(servers.port, "web-alice"), _login(servers.port, "web-bob")
+    alice, bob = signed_in(servers, "web-alice")["token"], signed_in(servers, "web-bob")["token"]
     _call(servers.port, "message", {"message": "练习价格异议", "id": "a1"}, token=alice)
     status, body, _ = _call(servers.port, "message", {"message": "我的成绩", "id": "b1"}, token=bob)
     kinds = [m["custom"]["type"] for m in body["messages"] if m.get("custom")]

@@ -50,6 +50,14 @@ export function refreshChrome() {
   $("empty-state").hidden = state.records.length > 0;
 }
 
+// Who is signed in, and for a trainer the way to the desk (the desk checks the role again itself).
+export function showWho() {
+  const auth = state.auth;
+  $("whoami").hidden = !auth;
+  $("whoami-name").textContent = auth ? (auth.team ? auth.name + " · " + auth.team : auth.name) : "";
+  $("desk-link").hidden = !auth || auth.role !== "trainer";
+}
+
 function exampleChips() {
   const examples = $("examples");
   examples.replaceChildren();

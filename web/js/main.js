@@ -2,11 +2,11 @@
 // store (the phone's copy), transcript (messages on screen), outbox (sending, offline),
 // login, chrome (labels, mode), render/ (one renderer per reply type, see render/registry.js).
 import { STOP_PAYLOAD } from "./chrome.js";
-import { $, str } from "./dom.js";
+import { $ } from "./dom.js";
 import { hooks } from "./hooks.js";
 import { DEFAULT_LANG, known, t } from "./i18n.js";
 import { followReply, setLang, switchLanguage } from "./language.js";
-import { askLogin, onLogin, showChat } from "./login.js";
+import { askLogin, authFrom, codeFromLink, onLogin, showChat, signInFromLink, signOut } from "./login.js";
 import { checkHealth, goOffline, isSending, pump, resume, retry, submit } from "./outbox.js";
 import { checkState } from "./resume.js";
 import { isLogKey, KEY_AUTH, KEY_LANG, load, state } from "./store.js";
@@ -54,8 +54,7 @@ function wireComposer() {
 
 function wireHeader() {
   $("login-form").addEventListener("submit", onLogin);
-  $("login-cancel").addEventListener("click", showChat);
-  $("change-name").addEventListener("click", () => askLogin(false));
+  $("sign-out").addEventListener("click", signOut);
   for (const b of document.querySelectorAll(".lang-switch button")) {
     b.addEventListener("click", () => switchLanguage(b.dataset.lang));
   }
@@ -92,10 +91,12 @@ async function init() {
   wireComposer();
   wireHeader();
   wireWindow();
+  const linkCode = codeFromLink(); // out of the address bar before anything else can fail
   await loadStrings();
   const auth = load(KEY_AUTH, null);
+  if (linkCode) return signInFromLink(linkCode);
   if (!auth || !auth.token || !auth.sender) return askLogin(false);
-  state.auth = { token: str(auth.token), sender: str(auth.sender), name: str(auth.name || auth.sender) };
+  state.auth = authFrom(auth);
   await openTranscript(state.auth.sender);
   showChat();
   if (navigator.onLine === false) return goOffline();

@@ -1,88 +1,107 @@
-"""Credentials for the web chat: a team access code to log in, then a signed token per rep.
+"""Credentials for the web chat: a person's own sign-in code once per device, then a signed token.
 
-The token carries the rep's sender id and an expiry, signed with HMAC-SHA256, so the server
-needs no session table and one rep cannot post as another. Secrets come from the environment;
-the defaults are for a laptop only (README, "Web chat: secrets").
+The code (coach/people/codes.py) names its person, so a sign-in is one row and one Argon2 verify.
+The token (coach/people/tokens.py) carries the person id and their token_version; every request
+checks it against the people table, so a revoked person, a new code or a rotated key ends it at
+once. Sign-in failures are throttled per client address and per person, and each is logged on one
+line (address, person id tried, reason; never the code). README, "Signing in".
 """
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
-import os
-import secrets
-import time
-import unicodedata
-from pathlib import Path
-from typing import Optional
+import asyncio
+import logging
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from coach import settings
-from coach.settings import STATE_DIR
+from sanic.request import Request
 
-TOKEN_TTL = 30 * 24 * 3600  # a month: reps should not have to log in before every visit
-MAX_NAME = 40
-SECRET_FILE = STATE_DIR / "chat_secret"
+from coach.errors import InboundError
+from coach.people import PeopleStore, Person, default_people
+from coach.people.codes import parse_code
+from coach.people.throttle import Throttle
+from coach.people.tokens import TOKEN_TTL, SigningKey, make_token, read_token
 
+logger = logging.getLogger(__name__)
 
-def access_code() -> str:
-    return settings.current().access_code
+SIGN_IN_AGAIN = "Please sign in again."
+WRONG_CODE = "This sign-in code is not valid. Ask your trainer for a new one."
+TRAINERS_ONLY = "Only trainers can open this. Sign in with a trainer's code, or ask a trainer."
 
 
-def signing_secret(path: Path = SECRET_FILE) -> bytes:
-    """$COACH_CHAT_SECRET, else a random secret created once in .state/ (so tokens survive restarts)."""
-    configured = settings.current().chat_secret
-    if configured:
-        return configured.encode()
-    if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
-    return path.read_text().strip().encode()
+class Throttled(InboundError):
+    """429: too many failed sign-ins; `retry_after` seconds until the next try is taken."""
+
+    def __init__(self, retry_after: int) -> None:
+        minutes = max(1, -(-retry_after // 60))
+        plural = "s" if minutes != 1 else ""
+        super().__init__(429, f"Too many sign-in attempts. Wait {minutes} minute{plural} and try again, "
+                              "or use the sign-in link your trainer sent.")
+        self.retry_after = retry_after
 
 
-def check_code(given: str) -> bool:
-    return hmac.compare_digest(given.encode(), access_code().encode())
+def bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    return header[7:] if header.startswith("Bearer ") else ""
 
 
-def sender_for(name: str) -> str:
-    """The sender id for a rep's name or id: trimmed, NFKC, no control characters, ≤ 40 characters."""
-    cleaned = "".join(ch for ch in unicodedata.normalize("NFKC", name or "")
-                      if unicodedata.category(ch)[0] != "C")
-    cleaned = " ".join(cleaned.split())
-    if not cleaned:
-        raise ValueError("Enter your name or rep id.")
-    if len(cleaned) > MAX_NAME:
-        raise ValueError(f"A name or id has at most {MAX_NAME} characters.")
-    return cleaned
+def client_address(request: Request) -> str:
+    """The client's address: the proxy's forwarded one when Sanic is configured to trust it."""
+    return str(request.remote_addr or request.ip or "unknown")
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+def person_for_token(token: str, key: bytes, store: PeopleStore) -> Optional[Person]:
+    """The active person a well-signed, unexpired token names, if it is still at their token_version."""
+    claims = read_token(token, key)
+    return None if claims is None else store.current(claims.person_id, claims.version)
 
 
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+def _keys(address: str, person_id: str) -> List[Tuple[str, str]]:
+    """The throttle's keys for an attempt: its address, and the person its code names (if any)."""
+    return [("address", address)] + ([("person", person_id)] if person_id else [])
 
 
-def make_token(sender: str, secret: bytes, now: Optional[float] = None, ttl: int = TOKEN_TTL) -> str:
-    claims = {"sub": sender, "exp": int((now or time.time()) + ttl)}
-    body = _b64(json.dumps(claims, ensure_ascii=False).encode())
-    signature = _b64(hmac.new(secret, body.encode(), hashlib.sha256).digest())
-    return f"{body}.{signature}"
+class SignIn:
+    """Codes to tokens, with the throttle and the failure log."""
 
+    def __init__(self, key: SigningKey, throttle: Optional[Throttle] = None,
+                 people: Callable[[], PeopleStore] = default_people) -> None:
+        self.key = key
+        self.throttle = throttle or Throttle()
+        self._people = people
+        # One Argon2 verify at a time: a burst sent at once can't slip past the throttle before its
+        # failures are counted, nor take both cores (a verify is ~25 ms: 40 sign-ins a second).
+        self._verifying = asyncio.Lock()
 
-def read_token(token: str, secret: bytes, now: Optional[float] = None) -> Optional[str]:
-    """The sender id in a valid, unexpired token; None for anything else."""
-    try:
-        body, signature = token.split(".")
-        expected = _b64(hmac.new(secret, body.encode(), hashlib.sha256).digest())
-        if not hmac.compare_digest(signature, expected):
-            return None
-        claims = json.loads(_unb64(body))
-        if claims["exp"] < (now or time.time()):
-            return None
-        return str(claims["sub"])
-    except (ValueError, KeyError, TypeError, json.JSONDecodeError):
-        return None
+    def person(self, request: Request) -> Optional[Person]:
+        return person_for_token(bearer(request), self.key.current(), self._people())
+
+    def _refuse(self, address: str, person_id: str, reason: str, error: InboundError) -> InboundError:
+        logger.warning("sign-in refused: address=%s person=%s reason=%s", address, person_id or "-", reason)
+        if not isinstance(error, Throttled):
+            self.throttle.fail(_keys(address, person_id))
+        return error
+
+    def _check_throttle(self, address: str, person_id: str = "") -> None:
+        wait = self.throttle.retry_after(*_keys(address, person_id))
+        if wait:
+            raise self._refuse(address, person_id, "throttled", Throttled(wait))
+
+    async def __call__(self, code: object, address: str) -> Dict[str, Any]:
+        """{"token", "sender", "name", "role", "team"} for a good code; InboundError if refused."""
+        try:
+            person_id, malformed = parse_code(code)[0], ""
+        except ValueError as exc:
+            person_id, malformed = "", str(exc)
+        self._check_throttle(address, person_id)  # before any answer: a throttled guess learns nothing
+        if malformed:
+            raise self._refuse(address, "", "malformed code", InboundError(400, malformed))
+        async with self._verifying:
+            self._check_throttle(address, person_id)  # failures counted while this one waited
+            # Off the event loop: other reps' messages go on meanwhile.
+            verdict = await asyncio.to_thread(self._people().verify, str(code))
+            person = verdict.person
+            if person is None:
+                raise self._refuse(address, person_id, verdict.reason, InboundError(401, WRONG_CODE))
+        self.throttle.forget(("person", person_id))
+        token = make_token(person.person_id, verdict.version, self.key.current(), TOKEN_TTL[person.role])
+        return {"token": token, "sender": person.person_id, "name": person.name, "role": person.role,
+                "team": person.team}

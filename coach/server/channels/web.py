@@ -2,8 +2,9 @@
 
 Mounted by Rasa at /webhooks/coach/ (credentials.yml). The page is same-origin, so no CORS is
 needed (and Rasa runs without --cors); requests from another origin are refused. Each message
-carries the rep's signed token (coach/server/channels/auth.py) and a client id: a retried id gets
-the first answer again instead of running twice, so a reconnecting phone never duplicates a turn.
+carries the person's signed token (coach/server/channels/auth.py: the sender is the token's person,
+never a name in the body) and a client id: a retried id gets the first answer again instead of
+running twice, so a reconnecting phone never duplicates a turn.
 The body and text checks, and running a message, are coach/server/channels/inbound.py's (shared
 with REST); /health and the {"error": "..."} replies are coach/server/channels/base.py's.
 """
@@ -23,10 +24,13 @@ from sanic.response import HTTPResponse
 from coach.errors import InboundError
 from coach.i18n import LANGUAGES
 from coach.i18n.catalogue import catalogue
-from coach.server.channels.auth import check_code, make_token, read_token, sender_for, signing_secret
+from coach.people import Person
+from coach.people.tokens import SigningKey
+from coach.server.channels.auth import SIGN_IN_AGAIN, TRAINERS_ONLY, SignIn, Throttled, client_address
 from coach.server.channels.base import CoachInput, OnNewMessage, Route, error_response
+from coach.server.channels.desk import desk_routes
 from coach.server.channels.headers import SECURITY_HEADERS
-from coach.server.channels.inbound import Turn, clean_message, handle, json_body, replace_surrogates
+from coach.server.channels.inbound import Turn, clean_message, handle, json_body
 from coach.server.channels.state import rep_state
 from coach.settings import WEB_DIR
 
@@ -87,7 +91,7 @@ class CoachWebInput(CoachInput):
 
     def __init__(self) -> None:
         super().__init__()
-        self._secret = signing_secret()
+        self._sign_in = SignIn(SigningKey())
         self._answers: OrderedDict[Tuple[str, str], asyncio.Future[Turn]] = OrderedDict()
 
     def blueprint_name(self) -> str:
@@ -99,13 +103,21 @@ class CoachWebInput(CoachInput):
         if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
             raise InboundError(403, "requests from other sites are not accepted")
 
-    def _sender(self, request: Request) -> str:
-        """The sender id in the request's valid token; InboundError 401 without one."""
-        header = request.headers.get("authorization", "")
-        sender = read_token(header[7:], self._secret) if header.startswith("Bearer ") else None
-        if sender is None:
-            raise InboundError(401, "Please log in again.")
-        return sender
+    def _person(self, request: Request) -> Person:
+        """The signed-in person of the request; 403 for another site, 401 for a missing, forged, expired,
+        revoked or superseded token."""
+        self._check_origin(request)
+        person = self._sign_in.person(request)
+        if person is None:
+            raise InboundError(401, SIGN_IN_AGAIN)
+        return person
+
+    def _trainer(self, request: Request) -> Person:
+        """As _person, and 403 for a rep."""
+        person = self._person(request)
+        if person.role != "trainer":
+            raise InboundError(403, TRAINERS_ONLY)
+        return person
 
     async def _answer(self, key: Tuple[str, str], run: Callable[[], Awaitable[Turn]]) -> Turn:
         """Run once per (sender, client id); concurrent or later retries share the first answer."""
@@ -145,31 +157,26 @@ class CoachWebInput(CoachInput):
         return strings_response(request.args.get("lang", ""))  # no token: the login form needs them
 
     async def login(self, request: Request) -> HTTPResponse:
+        """{"code": "<person_id>.<secret>"} -> a token; 400 not a code, 401 wrong, 429 throttled."""
         self._check_origin(request)
-        body = json_body(request, '{"name": "...", "code": "..."}')
-        name = body.get("name")
+        body = json_body(request, '{"code": "..."}')
         try:
-            sender = sender_for(name if isinstance(name, str) else "")
-        except ValueError as exc:
-            raise InboundError(400, str(exc)) from None
-        code = body.get("code")
-        # A lone surrogate ("\ud800") can't be encoded for the comparison: it is just a wrong code.
-        if not isinstance(code, str) or replace_surrogates(code) != code or not check_code(code):
-            raise InboundError(401, "Wrong team access code. Ask your trainer for it.")
-        return response.json({"token": make_token(sender, self._secret), "sender": sender, "name": sender})
+            answer = await self._sign_in(body.get("code"), client_address(request))
+        except Throttled as exc:
+            return response.json({"error": exc.message}, status=exc.status,
+                                 headers={"Retry-After": str(exc.retry_after)})
+        return response.json(answer, headers={"Cache-Control": "no-store"})
 
     async def state(self, request: Request) -> HTTPResponse:
         """The rep's running drill (coach/server/channels/state.py), so another phone can show it."""
-        self._check_origin(request)
-        sender = self._sender(request)
+        sender = self._person(request).person_id
         agent = getattr(request.app.ctx, "agent", None)
         body = await rep_state(agent, sender, request.args.get("lang"))
         return response.json(body, headers={"Cache-Control": "no-store"})
 
     def routes(self, on_new_message: OnNewMessage) -> List[Route]:
         async def message(request: Request) -> HTTPResponse:
-            self._check_origin(request)
-            sender = self._sender(request)
+            sender = self._person(request).person_id
             body = json_body(request, '{"message": "...", "id": "..."}')
             text = clean_message(body.get("message"))
             client_id = str(body.get("id") or "")[:MAX_ID]
@@ -182,4 +189,5 @@ class CoachWebInput(CoachInput):
 
         return [Route("/", ("GET",), self.page), Route("/static/<name:path>", ("GET",), self.static),
                 Route("/strings", ("GET",), self.strings), Route("/login", ("POST",), self.login),
-                Route("/message", ("POST",), message), Route("/state", ("GET",), self.state)]
+                Route("/message", ("POST",), message), Route("/state", ("GET",), self.state),
+                *desk_routes(self._person, self._trainer)]

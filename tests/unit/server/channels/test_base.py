@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Dict, List, Sequence, Tuple
 
@@ -33,7 +34,14 @@ class _Agent:
 def _call(app: Sanic, method: str, path: str, body: bytes = b"",
           headers: Sequence[Tuple[str, str]] = ()) -> Tuple[int, Any]:
     """One HTTP request through the app's ASGI interface: (status, parsed JSON body)."""
-    async def run() -> Tuple[int, Any]:
+    status, parsed, _ = call(app, method, path, body, headers)
+    return status, parsed
+
+
+def call(app: Sanic, method: str, path: str, body: bytes = b"", headers: Sequence[Tuple[str, str]] = (),
+         client: str = "127.0.0.1") -> Tuple[int, Any, Dict[str, str]]:
+    """One HTTP request through the app's ASGI interface, from `client`: (status, parsed JSON, headers)."""
+    async def run() -> Tuple[int, Any, Dict[str, str]]:
         sent: List[Dict[str, Any]] = []
         if not app.router.finalized:  # ASGI start-up, once: it finalises the routes
             lifespan: asyncio.Queue = asyncio.Queue()
@@ -54,18 +62,19 @@ def _call(app: Sanic, method: str, path: str, body: bytes = b"",
                  "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
                  "root_path": "",
                  "headers": [(b"host", b"coach.test")] + [(k.encode(), v.encode()) for k, v in headers],
-                 "server": ("coach.test", 80), "client": ("127.0.0.1", 1)}
+                 "server": ("coach.test", 80), "client": (client, 1)}
         await app(scope, receive, send)
-        status = next(m["status"] for m in sent if m["type"] == "http.response.start")
+        start = next(m for m in sent if m["type"] == "http.response.start")
         answer = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-        return status, json.loads(answer)
+        answered = {k.decode().lower(): v.decode() for k, v in start["headers"]}
+        return start["status"], json.loads(answer), answered
 
     return asyncio.run(run())
 
 
 @pytest.fixture
-def app(monkeypatch: pytest.MonkeyPatch) -> Sanic:
-    """A Sanic app with both channels mounted the way `rasa run` mounts them."""
+def app(monkeypatch: pytest.MonkeyPatch, results_db: Path) -> Sanic:
+    """A Sanic app with both channels mounted the way `rasa run` mounts them (people in a fresh database)."""
     monkeypatch.setenv("COACH_CHAT_SECRET", "test-secret")
     sanic = Sanic(f"coach-test-{next(_app_numbers)}")  # Sanic keeps every app's name for good
     sanic.ctx.agent = _Agent()
@@ -95,10 +104,10 @@ JSON: Headers = [("content-type", "application/json")]
 @pytest.mark.parametrize("path, body, headers, status, words", [
     ("/webhooks/rest/webhook", b'{"sender": "rep-1"}', JSON, 400, "missing"),
     ("/webhooks/rest/webhook", b"hi", [("content-type", "text/plain")], 415, "Content-Type"),
-    ("/webhooks/coach/message", b"{}", JSON, 401, "log in"),
+    ("/webhooks/coach/message", b"{}", JSON, 401, "sign in again"),
     ("/webhooks/coach/message", b"{}", [("origin", "http://evil.example")], 403, "other sites"),
-    ("/webhooks/coach/login", b'{"name": "", "code": "x"}', JSON, 400, "name"),
-    ("/webhooks/coach/login", b'{"name": "a", "code": "x"}', JSON, 401, "code"),
+    ("/webhooks/coach/login", b'{"name": "a", "code": "x"}', JSON, 400, "sign-in code"),
+    ("/webhooks/coach/login", b'{"code": "rep-abc234.abcdefghjkmnpqrstu"}', JSON, 401, "not valid"),
 ])
 def test_an_inbound_error_is_the_one_error_shape(app: Sanic, path: str, body: bytes, headers: Headers,
                                                  status: int, words: str) -> None:
