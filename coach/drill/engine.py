@@ -246,10 +246,49 @@ def step(drill: Drill, session: DrillSession, text: str, moves: list[str]) -> Tu
     session.transcript.append(TranscriptLine(session.turn, "rep", text))
     if customer:
         session.transcript.append(TranscriptLine(session.turn, "customer", customer))
-    penalties = [(m, p) for m, p in drill.forbidden if m in moves and not recommended(stage, m)]
     advice = None if ended else next_step(drill, session)
-    crossed = [m for m in drill.red_lines if m in moves]
-    return TurnResult(session, state, customer, moves, advice, penalties, ended, credited, crossed)
+    return TurnResult(session, state, customer, moves, advice, penalties_in(drill, stage, moves), ended,
+                      credited, red_lines_in(drill, moves))
+
+
+def penalties_in(drill: Drill, stage: Stage, moves: list[str]) -> list[tuple[str, int]]:
+    """(move, penalty) of each forbidden move in a reply, unless the stage's case recommends it."""
+    return [(m, p) for m, p in drill.forbidden if m in moves and not recommended(stage, m)]
+
+
+def red_lines_in(drill: Drill, moves: list[str]) -> list[str]:
+    return [m for m in drill.red_lines if m in moves]
+
+
+def _advice_after(drill: Drill, session: DrillSession, index: int) -> Optional[Step]:
+    """The next step the coach showed after rep turn `index`: the next turn's `suggested`, or, after
+    the last turn, the session's next step unless that turn ended the drill."""
+    if index + 1 < len(session.turns):
+        later = session.turns[index + 1]
+        strategy = drill.stages[min(later.stage, len(drill.stages) - 1)].strategy
+        return next((s for s in strategy if s.move == later.suggested), None)
+    if session.ended and session.ended != "stopped":
+        return None
+    return next_step(drill, session)
+
+
+def replay(drill: Drill, session: DrillSession) -> list[TurnResult]:
+    """Each rep turn as step() returned it (moves, penalties, credit, red lines, the advice shown).
+
+    Recomputed from the session rather than kept in its slot, as the score is: the slot stays small
+    and sessions stored before this existed replay too. `customer` is left empty.
+    """
+    replayed = []
+    for index, turn in enumerate(session.turns):
+        stage = drill.stages[min(turn.stage, len(drill.stages) - 1)]
+        last = index + 1 == len(session.turns)
+        ended = session.ended if last and session.ended != "stopped" else None
+        replayed.append(TurnResult(
+            session, turn.state, "", list(turn.moves), _advice_after(drill, session, index),
+            penalties_in(drill, stage, turn.moves), ended,
+            credited_moves(drill, session.turns[:index], turn.rep, turn.moves),
+            red_lines_in(drill, turn.moves)))
+    return replayed
 
 
 def stop(session: DrillSession) -> DrillSession:

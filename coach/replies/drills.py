@@ -1,6 +1,8 @@
 """Drill messages: short text for a phone, buttons, and a JSON payload for pages and scripts.
 
 Payload types: drill_intro, customer_line, drill_feedback, scorecard, drill_menu, progress, drill_end.
+A scorecard's and progress's `next_drill` says why it comes next: `reason` (coach.practice.next_drill
+REASONS) and `reason_text`.
 """
 from __future__ import annotations
 
@@ -10,11 +12,12 @@ from typing import Optional, Sequence
 from coach.content.drills import Drill
 from coach.content.playbook import Playbook
 from coach.drill import rubric
-from coach.drill.engine import TurnResult
+from coach.drill.engine import TurnResult, replay
 from coach.drill.rubric import move_label
 from coach.drill.scoring import Mark, Scorecard
 from coach.drill.session import DrillSession
 from coach.i18n import EN, list_join, localize, quote, ui
+from coach.practice.next_drill import REASONS
 from coach.replies.base import Button, Payload, Reply, button
 from coach.results.store import ProgressRow
 
@@ -114,8 +117,21 @@ def _mark_json(drill: Drill, mark: Mark, lang: str) -> Payload:
             "points": mark.points, "turn": mark.turn, "text": _mark_text(drill, mark, lang)}
 
 
-def _next_drill(suggestion: Optional[Drill], lang: str) -> Optional[Payload]:
-    return {"drill_id": suggestion.id, "title": localize(suggestion.title, lang)} if suggestion else None
+def _next_drill(suggestion: Optional[Drill], lang: str, reason: Optional[str] = None) -> Optional[Payload]:
+    """The suggestion and why; each of REASONS has its words in ui.yml as `next_reason_<reason>`."""
+    if suggestion is None:
+        return None
+    why = ui(f"next_reason_{reason}", lang) if reason in REASONS else None
+    return {"drill_id": suggestion.id, "title": localize(suggestion.title, lang), "reason": reason,
+            "reason_text": why}
+
+
+def _next_drill_line(suggestion: Drill, lang: str, reason: Optional[str]) -> str:
+    """'Suggested next drill: …', with why (assigned, due for review, weakest) when it is known."""
+    title = localize(suggestion.title, lang)
+    if reason in REASONS:
+        return ui("next_drill_why", lang, title=title, reason=ui(f"next_reason_{reason}", lang))
+    return ui("next_drill", lang, title=title)
 
 
 def _red_line_json(drill: Drill, mark: Mark, lang: str) -> Payload:
@@ -146,13 +162,14 @@ def _scorecard_lines(drill: Drill, card: Scorecard, truth: str, lang: str) -> li
 
 
 def scorecard(drill: Drill, card: Scorecard, session: DrillSession, lang: str,
-              suggestion: Optional[Drill] = None, saved: bool = True) -> Reply:
-    """The result, tied to turns; `saved` False says the results store could not keep it."""
+              suggestion: Optional[Drill] = None, saved: bool = True, reason: Optional[str] = None) -> Reply:
+    """The result, tied to turns; `saved` False says the results store could not keep it; `reason`
+    (one of REASONS) says why `suggestion` comes next."""
     truth = " / ".join(localize(s.truth, lang) for s in drill.stages if s.truth)
     lines = _scorecard_lines(drill, card, truth, lang)
     buttons = [button(ui("button_retry", lang), start_payload(drill.id))]
     if suggestion is not None:
-        lines.append(ui("next_drill", lang, title=localize(suggestion.title, lang)))
+        lines.append(_next_drill_line(suggestion, lang, reason))
         buttons.append(button(ui("button_next_drill", lang), start_payload(suggestion.id)))
     buttons.append(button(ui("button_progress", lang), "/my_progress"))
     custom = {
@@ -165,7 +182,7 @@ def scorecard(drill: Drill, card: Scorecard, session: DrillSession, lang: str,
         "red_lines": [_red_line_json(drill, m, lang) for m in card.red_lines],
         "truth_answered": card.truth_answered,
         "model_answer": localize(drill.model_answer, lang),
-        "next_drill": _next_drill(suggestion, lang),
+        "next_drill": _next_drill(suggestion, lang, reason),
     }
     if not saved:
         lines.append(ui("result_not_saved", lang))
@@ -207,8 +224,8 @@ def _progress_row(row: ProgressRow, label: str) -> Payload:
 
 
 def progress(rows: Sequence[ProgressRow], playbook: Playbook, lang: str,
-             suggestion: Optional[Drill]) -> Reply:
-    """The rep's own figures per objection (from the results store), plus the next drill."""
+             suggestion: Optional[Drill], reason: Optional[str] = None) -> Reply:
+    """The rep's own figures per objection (from the results store), plus the next drill and why."""
     def name(intent: str) -> str:
         objection = playbook.for_intent(intent)
         return localize(objection.title, lang) if objection else intent
@@ -222,12 +239,26 @@ def progress(rows: Sequence[ProgressRow], playbook: Playbook, lang: str,
         text = "\n".join(lines)
     buttons: list[Button] = []
     if suggestion is not None:
-        text += "\n" + ui("next_drill", lang, title=localize(suggestion.title, lang))
+        text += "\n" + _next_drill_line(suggestion, lang, reason)
         buttons.append(button(ui("button_next_drill", lang), start_payload(suggestion.id)))
     buttons.append(button(ui("button_drills", lang), "/list_drills"))
     custom = {"type": "progress", "lang": lang, "rows": [_progress_row(r, name(r.objection)) for r in rows],
-              "next_drill": _next_drill(suggestion, lang)}
+              "next_drill": _next_drill(suggestion, lang, reason)}
     return Reply(text, buttons, custom)
+
+
+def stored_transcript(drill: Drill, session: DrillSession, lang: str) -> list[Payload]:
+    """The transcript as the results store keeps it: each rep line with its moves, penalties
+    ([move, points]) and the feedback text of that turn, also in exam mode (the trainer sees why)."""
+    turns = {t.turn: r for t, r in zip(session.turns, replay(drill, session), strict=True)}
+    lines: list[Payload] = []
+    for line in session.transcript_json():
+        turn = turns.get(line["turn"]) if line["speaker"] == "rep" else None
+        if turn is not None:
+            line.update(moves=list(turn.moves), penalties=[[m, p] for m, p in turn.penalties],
+                        feedback=feedback(drill, turn, line["text"], lang).text)
+        lines.append(line)
+    return lines
 
 
 # --- drill control: confirmations, going on, an attempt that is not scored ------------------------

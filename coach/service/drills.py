@@ -4,8 +4,8 @@ stop, finish, progress.
 Plain Python over plain inputs (rep id, language, text, entity values, NLU moves, the session);
 each call returns the replies to send and what becomes of the session. The Rasa actions
 (actions/drills.py) only translate between this and the tracker. The drill library, the results
-store and the playbook are passed in as providers, called on every use: the default ones follow
-$COACH_DRILLS_DIR and $COACH_RESULTS_DB, and tests pass fakes.
+store, the playbook, the assignments and the rep's team are passed in as providers, called on every
+use: the default ones follow $COACH_DRILLS_DIR and $COACH_RESULTS_DB, and tests pass fakes.
 """
 from __future__ import annotations
 
@@ -13,17 +13,19 @@ import logging
 import random
 import time
 from dataclasses import dataclass, field
-from typing import Callable, List, Optional, Protocol, Sequence, Union
+from typing import Callable, List, Optional, Protocol, Sequence, TypeVar, Union
 
 from coach.content.drills import Drill
 from coach.content.library import default_library
 from coach.content.playbook import Playbook, default_playbook
 from coach.drill import engine
-from coach.drill.picker import pick, suggest
+from coach.drill.picker import pick
 from coach.drill.scoring import score
 from coach.drill.session import DrillSession
 from coach.i18n import localize
 from coach.moves.matcher import detect_moves, prepare_all
+from coach.practice.assignments import Assignment, default_assignments, team_of
+from coach.practice.next_drill import Suggestion, suggest_next
 from coach.replies import drills as replies
 from coach.replies.base import Reply
 from coach.replies.objections import language_set, plain
@@ -33,6 +35,7 @@ from coach.service.control import RepMessage
 
 logger = logging.getLogger(__name__)
 MAX_QUOTED = 1000  # characters of a rep reply kept in the session and transcript
+T = TypeVar("T")
 
 
 class Drills(Protocol):
@@ -49,6 +52,14 @@ class Results(Protocol):
     def add(self, result: DrillResult) -> bool: ...
 
     def progress(self, rep_id: Optional[str] = None) -> List[ProgressRow]: ...
+
+    def results(self, rep_id: Optional[str] = None) -> List[DrillResult]: ...
+
+
+class Assignments(Protocol):
+    """What the service needs of the assignments (coach.practice.assignments.AssignmentStore)."""
+
+    def for_rep(self, rep_id: str, team: str) -> List[Assignment]: ...
 
 
 @dataclass
@@ -69,12 +80,16 @@ class DrillService:
     def __init__(self, library: Callable[[], Drills] = default_library,
                  store: Callable[[], Results] = default_store,
                  playbook: Callable[[], Playbook] = default_playbook,
-                 clock: Callable[[], float] = time.time, rng: Optional[random.Random] = None) -> None:
+                 clock: Callable[[], float] = time.time, rng: Optional[random.Random] = None,
+                 assignments: Callable[[], Assignments] = default_assignments,
+                 team: Callable[[str], str] = team_of) -> None:
         self._library = library
         self._store = store
         self._playbook = playbook
         self._clock = clock
         self._rng = rng  # None: drills are picked and phrased at random
+        self._assignments = assignments
+        self._team = team  # rep id -> their team ("" when unknown), from the people table
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -89,9 +104,28 @@ class DrillService:
             logger.exception("results store unavailable")
             return []
 
+    def _guarded(self, what: str, read: Callable[[], T], fallback: T) -> T:
+        """A read for the next-drill suggestion: a broken store must not stop the drill itself."""
+        try:
+            return read()
+        except Exception:
+            logger.exception("%s unavailable for the next-drill suggestion", what)
+            return fallback
+
+    def suggestion(self, rep_id: str, exclude: Optional[str] = None) -> Optional[Suggestion]:
+        """The rep's next drill and why (coach.practice.next_drill): overdue assignment, due review,
+        open assignment, then the weakest objection."""
+        none: tuple[List[DrillResult], List[Assignment]] = ([], [])
+        results = self._guarded("results store", lambda: self._store().results(rep_id), none[0])
+        team = self._guarded("people table", lambda: self._team(rep_id), "")
+        assigned = self._guarded("assignments", lambda: self._assignments().for_rep(rep_id, team), none[1])
+        return suggest_next(rep_id, team, results, assigned, self._library().all(), self._clock(),
+                            exclude=exclude)
+
     def suggest(self, rep_id: str, exclude: Optional[str] = None) -> Optional[Drill]:
-        """The next drill for the rep's weakest objection."""
-        return suggest(self.progress_rows(rep_id), self._library().all(), exclude=exclude)
+        """The rep's next drill (see suggestion())."""
+        found = self.suggestion(rep_id, exclude)
+        return found.drill if found else None
 
     # --- the actions' work ---------------------------------------------------------------------
 
@@ -101,7 +135,9 @@ class DrillService:
     def progress(self, rep_id: str, lang: str) -> Outcome:
         """The rep's own figures per objection and what to do next."""
         rows = self.progress_rows(rep_id)
-        return Outcome([replies.progress(rows, self._playbook(), lang, suggest(rows, self._library().all()))])
+        found = self.suggestion(rep_id)
+        return Outcome([replies.progress(rows, self._playbook(), lang, found.drill if found else None,
+                                         found.reason if found else None)])
 
     def start(self, rep_id: str, lang: str, text: str, drill_id: object,
               running: Optional[DrillSession]) -> Outcome:
@@ -223,6 +259,16 @@ class DrillService:
 
     # --- scoring and storing -------------------------------------------------------------------
 
+    @staticmethod
+    def _transcript(drill: Drill, session: DrillSession, lang: str) -> List[dict]:
+        """The transcript to store, each rep line with its moves, penalties and feedback; the plain
+        lines if that fails (a drill edited mid-session), so that the score is stored all the same."""
+        try:
+            return replies.stored_transcript(drill, session, lang)
+        except Exception:
+            logger.exception("could not rebuild the turns of drill session %s", session.id)
+            return session.transcript_json()
+
     def _scorecard(self, rep_id: str, lang: str, drill: Drill, session: DrillSession) -> Reply:
         """Score, store (exactly once: the session id is the result's key) and build the scorecard.
 
@@ -234,7 +280,8 @@ class DrillService:
         result = DrillResult(
             result_id=session.id, rep_id=rep_id, drill_id=drill.id, objection=drill.objections[0],
             difficulty=drill.difficulty, score=card.score, passed=card.passed, outcome=card.outcome,
-            truth_uncovered=card.truth_uncovered, moves=card.moves, transcript=session.transcript_json(),
+            truth_uncovered=card.truth_uncovered, moves=card.moves,
+            transcript=self._transcript(drill, session, lang),
             started_at=session.started_at, finished_at=self._clock())
         saved = True
         try:
@@ -242,5 +289,6 @@ class DrillService:
         except Exception:  # the rep still gets the scorecard, told it was not kept
             logger.exception("could not store drill result %s", session.id)
             saved = False
-        suggestion = self.suggest(rep_id, exclude=drill.id)
-        return replies.scorecard(drill, card, session, lang, suggestion, saved=saved)
+        found = self.suggestion(rep_id, exclude=drill.id)
+        return replies.scorecard(drill, card, session, lang, found.drill if found else None, saved=saved,
+                                 reason=found.reason if found else None)

@@ -46,6 +46,12 @@ def schema(seq: str, time: str, sort_text: str = "TEXT") -> Tuple[str, ...]:
         finished_at {time} NOT NULL
     )""",
         "CREATE INDEX IF NOT EXISTS results_rep_objection ON results (rep_id, objection, finished_at)",
+    ) + _desk_schema(time, sort_text)
+
+
+def _desk_schema(time: str, sort_text: str) -> Tuple[str, ...]:
+    """Schema 2's tables: who may sign in, and what trainers assign."""
+    return (
         # Reps and trainers (coach/people/): person_id is the Rasa sender id and results.rep_id.
         # secret_hash is an Argon2 hash; bumping token_version (or revoked_at) ends every token at once.
         f"""CREATE TABLE IF NOT EXISTS people (
@@ -80,13 +86,21 @@ def insert_sql(param: str) -> str:
             "ON CONFLICT (result_id) DO NOTHING")
 
 
+# An attempt with a rep reply (coach.results.report.replied): a moves entry per rep turn and a "rep"
+# line in the transcript. Older databases hold attempts without one. replace()/length() rather than
+# LIKE '%...%': psycopg2 would read the % signs as placeholders; both databases have them.
+REPLIED = ("moves <> '[]' AND length(replace(transcript, '\"speaker\": \"rep\"', '')) "
+           "< length(transcript)")
+
 # First and latest by finished_at, then insertion order; window functions need SQLite 3.25+.
+# {where} (a rep filter, from ResultsStore) applies inside; attempts without a reply never count.
 PROGRESS = """
 WITH ranked AS (
     SELECT rep_id, objection, score, passed, finished_at,
            ROW_NUMBER() OVER (PARTITION BY rep_id, objection ORDER BY finished_at, seq) AS from_first,
            ROW_NUMBER() OVER (PARTITION BY rep_id, objection ORDER BY finished_at DESC, seq DESC) AS from_last
-    FROM results {where}
+    FROM (SELECT * FROM results {where}) AS chosen
+    WHERE """ + REPLIED + """
 )
 SELECT rep_id, objection, COUNT(*),
        MAX(CASE WHEN from_first = 1 THEN score END),

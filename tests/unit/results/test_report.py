@@ -2,26 +2,41 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from coach.results.report import display_width, format_table, main, short_objection, write_csv
+from coach.practice.schedule import progress_rows
+from coach.results.report import (
+    DRILL_COLUMNS,
+    display_width,
+    drill_table,
+    format_table,
+    main,
+    replied,
+    short_objection,
+    write_csv,
+)
 from coach.results.store import DrillResult, ProgressRow, ResultsStore
 from coach.settings import PROJECT_ROOT
+from tests.unit.practice.attempts import attempt
+from tests.unit.service.conftest import ALL
 
 T0 = 1_714_550_400.0  # 2024-05-01 08:00:00 UTC
 
 
 def result(result_id: str, rep_id: str, objection: str, score: int, passed: bool,
-           minutes: int) -> DrillResult:
-    return DrillResult(result_id=result_id, rep_id=rep_id, drill_id="d1", objection=objection, difficulty=1,
+           minutes: int, **changes: object) -> DrillResult:
+    base = DrillResult(result_id=result_id, rep_id=rep_id, drill_id="d1", objection=objection, difficulty=1,
                        score=score, passed=passed, outcome="goal" if passed else "out_of_turns",
                        truth_uncovered=passed, moves=[["acknowledge"]],
-                       transcript=[{"turn": 1, "speaker": "customer", "text": "太貴了"}],
+                       transcript=[{"turn": 0, "speaker": "customer", "text": "太貴了"},
+                                   {"turn": 1, "speaker": "rep", "text": "我明白"}],
                        started_at=T0 + minutes * 60 - 120, finished_at=T0 + minutes * 60)
+    return dataclasses.replace(base, **changes)
 
 
 @pytest.fixture
@@ -33,6 +48,9 @@ def db(tmp_path: Path) -> Path:
         store.add(result("a3", "alice", "objection_price", 72, True, 3))
         store.add(result("a4", "alice", "objection_no_money", 66, True, 4))
         store.add(result("b1", "bob", "objection_price", 30, False, 5))
+        # An attempt without a rep reply, as older databases hold them: never in a report.
+        store.add(result("b0", "bob", "objection_no_money", 0, False, 6, moves=[],
+                         transcript=[{"turn": 0, "speaker": "customer", "text": "没钱"}]))
     return path
 
 
@@ -166,3 +184,91 @@ def test_module_runs_from_the_command_line(db: Path, tmp_path: Path) -> None:
                              cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
     assert missing.returncode == 2
     assert not (tmp_path / "missing.db").exists()
+
+
+# --- attempts without a reply, per drill, formula cells ---------------------------------------------
+
+def test_attempts_without_a_rep_reply_are_left_out(db: Path, capsys: pytest.CaptureFixture) -> None:
+    assert not replied(result("x", "bob", "objection_price", 0, False, 1, moves=[]))
+    assert not replied(result("y", "bob", "objection_price", 0, False, 1,
+                              transcript=[{"turn": 0, "speaker": "customer", "text": "没钱"}]))
+    assert main(["--db", str(db), "--rep", "bob"]) == 0
+    assert [line[1] for line in lines_for(capsys.readouterr().out, "bob")] == ["price"]  # no no_money row
+
+
+def test_the_sql_progress_and_the_python_one_agree(tmp_path: Path) -> None:
+    attempts = [attempt("a1", score=40, day=0), attempt("a2", score=85, day=1),
+                attempt("a3", drill_id="policy_needs", score=72, day=2),
+                attempt("e", score=0, day=3, turns=0),
+                attempt("b1", rep_id="rep-li", score=66, day=1)]
+    with ResultsStore(tmp_path / "r.db") as store:
+        for one in attempts:
+            store.add(one)
+        assert store.progress() == progress_rows(attempts)
+        assert store.progress("rep-wang") == progress_rows([a for a in attempts if a.rep_id == "rep-wang"])
+
+
+@pytest.fixture
+def drills_db(tmp_path: Path) -> Path:
+    path = tmp_path / "drills.db"
+    with ResultsStore(path) as store:
+        for n in range(5):
+            store.add(attempt(f"m{n}", drill_id="price_margin", score=30 + n, passed=False, day=n))
+        store.add(attempt("c1", drill_id="price_comparable", score=90, day=1, detailed=False))
+        store.add(attempt("gone", drill_id="=HYPERLINK(\"http://x\")", score=75, day=2))
+        store.add(attempt("empty", drill_id="policy_needs", score=0, day=3, turns=0))
+    return path
+
+
+def test_by_drill_one_row_per_drill_with_flags(drills_db: Path) -> None:
+    with ResultsStore(drills_db) as store:
+        rows = {row["drill_id"]: row for row in drill_table(store.results(), ALL, "en")}
+    margin = rows["price_margin"]
+    assert margin == {"drill_id": "price_margin", "title": margin["title"], "objection": "objection_price",
+                      "difficulty": 1, "attempts": 5, "pass_rate": 0.0, "avg_score": 32.0, "truth_rate": 0.0,
+                      "avg_turns": 3.0, "top_penalty": "concession", "flag": "too_hard"}
+    assert margin["title"] and not any("\u4e00" <= ch <= "\u9fff" for ch in margin["title"])  # English
+    assert rows["price_comparable"]["top_penalty"] is None  # stored before per-turn penalties
+    assert rows["price_comparable"]["flag"] is None  # one attempt says nothing
+    assert rows["policy_needs"]["attempts"] == 0 and rows["policy_needs"]["pass_rate"] is None
+    assert list(rows)[-1] == '=HYPERLINK("http://x")'  # no longer in the library, still reported
+    assert set(margin) == set(DRILL_COLUMNS)
+
+
+def test_too_easy_needs_a_pass_rate_over_90_percent() -> None:
+    easy = [attempt(f"e{n}", drill_id="price_margin", score=95, day=n) for n in range(10)]
+    row = next(r for r in drill_table(easy, ALL) if r["drill_id"] == "price_margin")
+    assert row["flag"] == "too_easy" and row["pass_rate"] == 1.0
+    nine = easy[:9] + [attempt("f", drill_id="price_margin", score=20, day=20)]
+    assert next(r for r in drill_table(nine, ALL) if r["drill_id"] == "price_margin")["flag"] is None
+
+
+def test_by_drill_prints_a_table_and_writes_escaped_csv(drills_db: Path, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture) -> None:
+    target = tmp_path / "drills.csv"
+    assert main(["--db", str(drills_db), "--by", "drill", "--lang", "en", "--csv", str(target)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split() == list(DRILL_COLUMNS)
+    margin = next(line for line in out.splitlines() if line.startswith("price_margin"))
+    assert "0%" in margin and "too_hard" in margin and "concession" in margin
+    with target.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(ALL) + 1
+    assert rows[-1]["drill_id"] == "'=HYPERLINK(\"http://x\")"  # a spreadsheet shows it, never runs it
+    assert next(r for r in rows if r["drill_id"] == "price_margin")["pass_rate"] == "0.0"
+
+
+def test_progress_csv_escapes_formula_rep_ids(tmp_path: Path) -> None:
+    path = write_csv([ProgressRow("=1+2", "objection_price", 1, 5, 5, 5, 0, T0),
+                      ProgressRow("@SUM(A1)", "objection_price", 1, 5, 5, 5, 0, T0)], tmp_path / "p.csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert [row[0] for row in rows[1:]] == ["'=1+2", "'@SUM(A1)"]
+
+
+def test_by_drill_with_nothing_replied_says_so(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    path = tmp_path / "empty.db"
+    with ResultsStore(path) as store:
+        store.add(attempt("e", score=0, turns=0))
+    assert main(["--db", str(path), "--by", "drill"]) == 0
+    assert capsys.readouterr().out.strip() == f"No finished drills yet in {path}."

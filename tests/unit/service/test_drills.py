@@ -12,9 +12,14 @@ GOOD_RUN = [("理解，您跟哪家比的？", ["acknowledge", "compare"]), ("�
             ("咱们算一笔总利润的账", ["margin_math"]), ("先进两件试试，我下周带方案来", ["next_step"])]
 
 
+class NoAssignments:
+    def for_rep(self, rep_id, team):
+        return []
+
+
 def _service(library, store) -> DrillService:
     return DrillService(library=lambda: library, store=lambda: store, clock=lambda: 2000.0,
-                        rng=random.Random(3))
+                        rng=random.Random(3), assignments=NoAssignments, team=lambda rep_id: "")
 
 
 def _types(outcome: Outcome) -> list:
@@ -94,8 +99,10 @@ def test_a_drill_removed_mid_session_ends(library, store):
 def test_finish_scores_and_stores_exactly_once(library, store):
     service = _service(library, store)
     session = _started(service)
+    feedback = []
     for text, moves in GOOD_RUN:
         last = service.reply(HANS, session, text, moves)
+        feedback.append(last.replies[0].text)
     assert last.over and last.text == GOOD_RUN[-1][0] and session.ended == "goal"
     first, again = service.finish("rep-1", HANS, session), service.finish("rep-1", HANS, session)
     card = first.replies[0].custom
@@ -103,7 +110,13 @@ def test_finish_scores_and_stores_exactly_once(library, store):
     assert "saved" not in card and again.replies[0].custom["result_id"] == session.id
     [result] = store.results("rep-1")
     assert result.result_id == session.id and result.finished_at == 2000.0 and result.outcome == "goal"
-    assert result.transcript == session.to_slot()["transcript"]
+    # The slot's transcript, each rep line grown by its moves, penalties and the feedback the rep read.
+    plain = [{k: line[k] for k in ("turn", "speaker", "text")} for line in result.transcript]
+    assert plain == session.to_slot()["transcript"]
+    rep_lines = [line for line in result.transcript if line["speaker"] == "rep"]
+    assert [line["moves"] for line in rep_lines] == [moves for _, moves in GOOD_RUN]
+    assert [line["feedback"] for line in rep_lines] == feedback
+    assert all(line["penalties"] == [] for line in rep_lines)
 
 
 def test_finish_needs_an_ended_drill(library, store):
