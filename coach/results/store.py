@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import json
 import math
-import threading
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from coach import cache, settings
 from coach.errors import ResultsStoreError
-from coach.results.backends import Backend, backend_for
-from coach.results.backends.base import COLUMNS, PROGRESS, Row, Target
+from coach.results.backends import Backend
+from coach.results.backends.base import COLUMNS, PROGRESS, Row
+from coach.results.shared import DatabaseStore, SharedStore, default_path
 
 __all__ = ["OUTCOMES", "DrillResult", "ProgressRow", "ResultsStore", "ResultsStoreError", "default_path",
            "default_store", "reset_default_store", "validate"]
@@ -105,28 +103,14 @@ def _to_json(value: List[Any], name: str, result_id: str) -> str:
         raise ValueError(f"invalid drill result {result_id!r}: {problem}") from None
 
 
-class ResultsStore:
+class ResultsStore(DatabaseStore):
     """Drill results in SQLite (a file path) or PostgreSQL (a postgresql:// URL); safe to share by threads.
 
     `backend` is the backend's name ("sqlite", "postgresql"); `path` is where the data is, safe to
     print (a Path for SQLite; a URL without its password).
     """
 
-    def __init__(self, path: Target) -> None:
-        self.target = str(path)  # as given (may hold a password): only compared, never shown
-        backend = backend_for(path)(path)
-        self.backend: str = backend.name
-        self.path: Union[str, Path] = backend.location
-        self._lock = threading.Lock()
-        self._backend: Optional[Backend] = backend
-
-    def __repr__(self) -> str:
-        return f"ResultsStore({str(self.path)!r})"
-
-    def _open(self) -> Backend:
-        if self._backend is None:
-            raise ResultsStoreError(f"results store {self.path} is closed")
-        return self._backend
+    kind = "results store"
 
     @staticmethod
     def _where(rep_id: Optional[str], backend: Backend) -> Tuple[str, Row]:
@@ -165,53 +149,8 @@ class ResultsStore:
         with self._lock:
             return int(self._open().fetch("SELECT COUNT(*) FROM results", ())[0][0])
 
-    @property
-    def closed(self) -> bool:
-        return self._backend is None
 
-    def close(self) -> None:
-        with self._lock:
-            if self._backend is not None:
-                self._backend.close()
-                self._backend = None
-
-    def __enter__(self) -> ResultsStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def default_path() -> Union[Path, str]:
-    """$COACH_RESULTS_DB if set (a Path, or the URL string as given), else .state/results.db."""
-    return settings.current().results_db
-
-
-class _SharedStore:
-    """The process-wide store: reopened when COACH_RESULTS_DB changes or it was closed."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._store: Optional[ResultsStore] = None
-
-    def get(self) -> ResultsStore:
-        path = default_path()
-        with self._lock:
-            store = self._store
-            if store is None or store.closed or store.target != str(path):
-                if store is not None:
-                    store.close()
-                store = self._store = ResultsStore(path)
-            return store
-
-    def reset(self) -> None:
-        with self._lock:
-            if self._store is not None:
-                self._store.close()
-            self._store = None
-
-
-_shared = _SharedStore()
+_shared: SharedStore[ResultsStore] = SharedStore(ResultsStore, f"{__name__}.default_store")
 
 
 def default_store() -> ResultsStore:
@@ -219,9 +158,4 @@ def default_store() -> ResultsStore:
     return _shared.get()
 
 
-def reset_default_store() -> None:
-    """Close and forget the process-wide store (tests; cache.reset_all() calls it too)."""
-    _shared.reset()
-
-
-cache.on_reset(f"{__name__}.default_store", reset_default_store)
+reset_default_store = _shared.reset

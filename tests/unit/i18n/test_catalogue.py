@@ -1,4 +1,4 @@
-"""The page's strings: every ui.yml key per language, exactly as the server localizes them."""
+"""The pages' strings: every ui*.yml key per language, exactly as the server localizes them."""
 from __future__ import annotations
 
 import re
@@ -11,18 +11,21 @@ from coach import i18n
 from coach.i18n.catalogue import catalogue
 from coach.settings import PROJECT_ROOT
 
-UI_YML = Path(i18n.__file__).parent / "ui.yml"
+UI_FILES = sorted(Path(i18n.__file__).parent.glob("ui*.yml"))
 WEB = PROJECT_ROOT / "web"
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def _source() -> dict:
-    return yaml.safe_load(UI_YML.read_text(encoding="utf-8"))
+    merged: dict = {}
+    for path in UI_FILES:
+        merged.update(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    return merged
 
 
 def _page_code() -> str:
-    files = [WEB / "index.html", *sorted((WEB / "js").rglob("*.js"))]
+    files = [*sorted(WEB.glob("*.html")), *sorted((WEB / "js").rglob("*.js"))]
     return "\n".join(path.read_text(encoding="utf-8") for path in files)
 
 
