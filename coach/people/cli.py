@@ -27,6 +27,7 @@ from coach.people.codes import ROLES
 from coach.people.store import PeopleStore, Person, PersonNotFound
 from coach.people.tokens import SECRET_FILE, rotate_key
 from coach.results.report import display_text, display_width
+from coach.results.shared import add_db_argument
 from coach.settings import is_url
 
 DEFAULT_PORT = "5005"  # scripts/run.sh's default RASA_PORT
@@ -123,9 +124,7 @@ _CREATES = {"trainer", "invite"}  # the others need people that already exist
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m coach.people.cli",
                                      description="Reps and trainers: invite, new codes, revoke, list.")
-    parser.add_argument("--db", metavar="PATH|URL",
-                        help="results database: a SQLite file or a postgresql://user:password@host:port/db "
-                             "URL (default: $COACH_RESULTS_DB or .state/results.db)")
+    add_db_argument(parser)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, role in (("trainer", "trainer"), ("invite", "rep")):
         sub = commands.add_parser(name, help=f"create a {role} and print their one-time sign-in code")

@@ -23,6 +23,7 @@ from coach.content.library import default_library
 from coach.errors import ResultsStoreError
 from coach.i18n import HANS, LANGUAGES, localize
 from coach.results import csv_export
+from coach.results.shared import add_db_argument
 from coach.results.store import DrillResult, ProgressRow, ResultsStore, default_path
 from coach.settings import is_url
 
@@ -180,9 +181,7 @@ def format_drill_table(rows: Sequence[Dict[str, Any]]) -> str:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m coach.results.report",
                                      description="Drill results per rep and objection, or per drill.")
-    parser.add_argument("--db", metavar="PATH|URL",
-                        help="results database: a SQLite file or a postgresql://user:password@host:port/db "
-                             "URL (default: $COACH_RESULTS_DB or .state/results.db)")
+    add_db_argument(parser)
     parser.add_argument("--rep", metavar="REP_ID", help="only this rep (the Rasa sender id)")
     parser.add_argument("--by", choices=("rep", "drill"), default="rep",
                         help="rep: per rep and objection (default); drill: one row per drill")

@@ -7,6 +7,7 @@ or after close().
 """
 from __future__ import annotations
 
+import argparse
 import threading
 from pathlib import Path
 from typing import Callable, Generic, List, Optional, TypeVar, Union
@@ -20,6 +21,13 @@ from coach.results.backends.base import Row, Target
 def default_path() -> Union[Path, str]:
     """$COACH_RESULTS_DB if set (a Path, or the URL string as given), else .state/results.db."""
     return settings.current().results_db
+
+
+def add_db_argument(parser: argparse.ArgumentParser) -> None:
+    """--db for the commands that read the results database (report, people)."""
+    parser.add_argument("--db", metavar="PATH|URL",
+                        help="results database: a SQLite file or a postgresql://user:password@host:port/db "
+                             "URL (default: $COACH_RESULTS_DB or .state/results.db)")
 
 
 class DatabaseStore:
