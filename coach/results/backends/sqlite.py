@@ -24,7 +24,6 @@ from coach.results.backends.base import (
 from coach.settings import PATH_SCHEME
 
 BUSY_TIMEOUT_MS = 5000  # another process (a second action server, the report) may hold the write lock briefly
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 class SQLiteBackend(Backend):
@@ -121,10 +120,17 @@ def check_file(path: Path) -> None:
         raise ResultsStoreError(f"results database path {path} exists but is not a file; "
                                 "point COACH_RESULTS_DB (or --db) at a file path.")
     if path.is_file() and path.stat().st_size > 0:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-        if header != SQLITE_HEADER:
+        # Asked through SQLite, not open(): closing any plain handle on the file would drop the
+        # POSIX locks this process's other connections hold on it (the people, assignment and
+        # results stores share the file), and another process's writes would go unseen.
+        try:
+            probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                probe.execute("PRAGMA schema_version").fetchone()
+            finally:
+                probe.close()
+        except sqlite3.DatabaseError:
             raise ResultsStoreError(
                 f"{path} is not a SQLite database, so drill results cannot be stored there. "
                 f"It was left untouched: move it away (e.g. `mv {path} {path}.bad`) and a fresh "
-                "results database will be created, or point COACH_RESULTS_DB at another path.")
+                "results database will be created, or point COACH_RESULTS_DB at another path.") from None
