@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Optional, Sequence, TextIO
+from typing import Any, Dict, Iterable, Optional, Sequence, TextIO
 
 from coach.content.drills import Drill, load_drill
 from coach.content.playbook import default_playbook
@@ -86,6 +86,28 @@ class DryRun:
         if self.session.running:
             engine.stop(self.session)
         return replies.scorecard(self.drill, score(self.drill, self.session), self.session, self.lang).text
+
+
+def replay(drill: Drill, lines: Sequence[str], lang: str = HANS, seed: int = 0) -> Dict[str, Any]:
+    """The drill played from its start over `lines`, as JSON for the trainer's desk; nothing is stored.
+
+    The same seed gives the same customer lines, so a trainer adding one line sees the earlier turns
+    unchanged. Lines after the drill ended are counted in "ignored", not played.
+    """
+    run = DryRun(drill, lang, seed=seed)
+    turns = []
+    for line in lines:
+        if not run.session.running:
+            break
+        turn = asdict(run.say(line))
+        turn["penalties"] = [{"move": move, "points": points} for move, points in turn["penalties"]]
+        turns.append(turn)
+    ended = run.session.ended
+    card = score(drill, run.session) if ended and run.session.turns else None
+    return {"drill_id": drill.id, "lang": lang, "persona": localize(drill.persona_name, lang) or drill.id,
+            "opening": run.opening, "turns": turns, "ignored": len(lines) - len(turns), "ended": ended,
+            "scorecard": run.scorecard() if card else None,
+            "score": card.score if card else None, "passed": card.passed if card else None}
 
 
 def strategy_lines(drill: Drill, lang: str) -> list[str]:
