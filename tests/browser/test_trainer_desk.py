@@ -7,7 +7,6 @@ heat map, the rep's transcript and the drill table, and downloads the tables as 
 from __future__ import annotations
 
 import csv
-import json
 import shutil
 from contextlib import contextmanager
 from typing import Dict, Iterator
@@ -110,15 +109,17 @@ def do_the_assigned_drill(browser: Browser, servers, link: str, title: str) -> N
             const res = await fetch("me/assignments", {headers: {Authorization: "Bearer " + auth.token}});
             return res.json(); }""")
         assert [(a["title"], a["next_drill"]) for a in mine["assignments"]] == [(title, DRILL)]
-        start = phone.locator(f'.assigned-start[data-drill="{DRILL}"]')
-        if start.count():  # the chat page shows the list (web/js/assigned.js) once the lead wires it in
-            start.click()
-        else:
-            send(phone, json.dumps({"drill_id": DRILL}).join(["/start_drill", ""]))
+        # The chat page lists it first ("assigned to you", web/js/assigned.js), with a start button.
+        expect(phone.locator("#assigned .assigned-item")).to_have_count(1)
+        expect(phone.locator("#assigned")).to_contain_text(title)
+        phone.screenshot(path=str(SHOTS / "desk-rep-phone-assigned.png"))
+        phone.locator(f'#assigned .assigned-start[data-drill="{DRILL}"]').click()
         expect(bot_card(phone, "customer_line")).to_have_count(1)
         for line in strategy_lines(find_drill(DRILL), HANS):
             say_and_wait(phone, line)
         expect(bot_card(phone, "scorecard").last).to_contain_text("通过")
+        # Done: the scorecard refreshes the list, and the finished assignment leaves it.
+        expect(phone.locator("#assigned .assigned-item")).to_have_count(0)
         phone.screenshot(path=str(SHOTS / "desk-rep-phone-drill.png"))
 
 

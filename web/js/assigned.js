@@ -16,7 +16,7 @@ function dueText(a) {
 function drillChip(drill, isNext) {
   const title = str(drill.title || drill.drill_id);
   if (drill.done) return el("span", "chip chip-secondary assigned-done", title + " · " + t("desk_assigned_done"));
-  const chip = el("button", "chip assigned-start", t("desk_assigned_start") + "：" + title);
+  const chip = el("button", "chip assigned-start", t("desk_assigned_start", { title }));
   chip.type = "button";
   chip.dataset.drill = str(drill.drill_id);
   if (isNext) chip.dataset.next = "true";

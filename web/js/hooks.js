@@ -7,4 +7,5 @@ export const hooks = {
   expired: () => {}, // the server refused the token: log in again
   replyLang: (lang) => {}, // the coach answered in another language: the page follows
   redraw: (rid) => {}, // a card stored a choice made on it: save and draw it again
+  replied: (messages) => {}, // the coach answered: a scorecard may have completed an assignment
 };

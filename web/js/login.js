@@ -1,6 +1,7 @@
 // Who is signed in: the person's own sign-in code (typed once per phone, or from the #code= link
 // their trainer sent) gives a token; the server says whose it is (id, name, role, team).
 // Nothing is pre-filled and no name is asked: the code names its person.
+import { refreshAssigned } from "./assigned.js";
 import { refreshChrome, showWho } from "./chrome.js";
 import { $, str } from "./dom.js";
 import { currentLang, DEFAULT_LANG, t } from "./i18n.js";
@@ -32,6 +33,7 @@ export function showChat() {
   $("chat-controls").hidden = false;
   showWho();
   refreshChrome();
+  refreshAssigned($("assigned"), state.auth.token);
   scrollToBottom();
   // Laptops get the cursor in the input; phones don't get a keyboard thrown at them.
   if (matchMedia("(pointer: fine)").matches) $("composer-input").focus();

@@ -1,6 +1,7 @@
 // Objection Coach chat page: start-up and wiring. Modules: i18n (strings from the server),
 // store (the phone's copy), transcript (messages on screen), outbox (sending, offline),
 // login, chrome (labels, mode), render/ (one renderer per reply type, see render/registry.js).
+import { refreshAssigned } from "./assigned.js";
 import { STOP_PAYLOAD } from "./chrome.js";
 import { $ } from "./dom.js";
 import { hooks } from "./hooks.js";
@@ -56,12 +57,19 @@ function wireHeader() {
   $("login-form").addEventListener("submit", onLogin);
   $("sign-out").addEventListener("click", signOut);
   for (const b of document.querySelectorAll(".lang-switch button")) {
-    b.addEventListener("click", () => switchLanguage(b.dataset.lang));
+    b.addEventListener("click", () => switchLanguage(b.dataset.lang).then(refreshList));
   }
   $("stop-drill").addEventListener("click", () => submit(t("page_stop"), STOP_PAYLOAD));
   $("progress-button").addEventListener("click", () => submit(t("button_progress"), "/my_progress"));
   $("drills-button").addEventListener("click", () => submit(t("page_drills"), "/list_drills"));
 }
+
+// A finished drill may complete an assignment: the list at the top follows.
+function afterReplies(messages) {
+  if (messages.some((m) => m && m.custom && m.custom.type === "scorecard")) refreshList();
+}
+
+const refreshList = () => state.auth && refreshAssigned($("assigned"), state.auth.token);
 
 function wireWindow() {
   window.addEventListener("online", checkHealth);
@@ -70,6 +78,7 @@ function wireWindow() {
     if (document.visibilityState !== "visible") return;
     resume();
     checkState(); // the rep may have gone on with a drill on another device meanwhile
+    refreshList(); // or a trainer assigned something
   });
   // Another tab of the same rep wrote the transcript: show its version.
   window.addEventListener("storage", (e) => {
@@ -87,7 +96,7 @@ async function loadStrings() {
 
 async function init() {
   Object.assign(hooks, { send: submit, retry, edit: editFailed, expired: () => askLogin(true), replyLang: followReply,
-                         redraw });
+                         redraw, replied: afterReplies });
   wireComposer();
   wireHeader();
   wireWindow();

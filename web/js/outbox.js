@@ -34,6 +34,7 @@ async function settle(rec, res, body) {
     setUserState(rec, "sent");
     const lang = await addReplies(rec, body.messages);
     if (lang) hooks.replyLang(lang);
+    hooks.replied(body.messages);
     return true;
   }
   if (res.status === 401) {
