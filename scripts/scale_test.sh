@@ -229,6 +229,9 @@ fi
 # --- 6. action servers, Rasa replicas, nginx --------------------------------------------------------
 
 RESULTS_URL="$PG_URL_BASE/results"
+# Every replica sends it with each action call and every action server checks it (README, "Security"):
+# one value for the whole cluster; coach/server/action_secret.py reads it in both.
+export COACH_ACTIONS_SECRET=${COACH_ACTIONS_SECRET:-$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')}
 for port in "${ACTION_PORTS[@]}"; do
   say "starting an action server on 127.0.0.1:$port (results in PostgreSQL)"
   start "action server :$port" "$LOGS/actions-$port.log" env COACH_RESULTS_DB="$RESULTS_URL" \

@@ -20,6 +20,13 @@ lookup and select the JSON column alone (same rows, same order, same trackers).
 The SQLite tracker store opens and closes a connection for every read and write (SQLAlchemy 1.4
 uses NullPool for SQLite files) in rollback-journal mode, which syncs a journal on every commit.
 We keep pooled connections in WAL mode (_pool_sqlite_connections, _sqlite_pragmas).
+
+A long conversation got slower with every message (300 messages of one rep: median 19 ms at the
+start, 115 ms at message 300): Rasa loads, replays, featurises and sends to the action server
+every event of the current session, and a session only ends after 480 idle minutes. With
+"session_cap" a session also ends, Rasa's own way (action_session_start, slots carried over),
+once it holds SESSION_EVENT_CAP events, but never while a drill's form is active
+(`scripts/bench_long_conversation.py` measures it).
 Each fix is a named patch (PATCHES). COACH_RASA_SPEEDUPS picks them: "all" (default), "none", or
 names joined by commas; `python scripts/bench.py fixes` measures them one by one (docs/performance.md).
 """
@@ -36,6 +43,7 @@ if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
 CLIENT_KEEPALIVE_S = 4.0  # below Sanic's default KEEP_ALIVE_TIMEOUT of 5 s (the action server)
+SESSION_EVENT_CAP = 250  # events of one session: about 30 quick answers (8-9 events each)
 
 _lock = threading.Lock()
 _installed: Optional[List[str]] = None  # the patches applied, once install() ran
@@ -247,3 +255,20 @@ def _shared_session(self: Any) -> _Borrowed:
             connector=aiohttp.TCPConnector(keepalive_timeout=CLIENT_KEEPALIVE_S))
         sessions[loop] = session
     return _Borrowed(session)
+
+
+@patch("session_cap")
+def _cap_sessions() -> None:
+    """A session with SESSION_EVENT_CAP events counts as expired, unless a form (a drill) is active."""
+    from rasa.core.processor import MessageProcessor
+
+    original = MessageProcessor._has_session_expired
+
+    def _has_session_expired(self: Any, tracker: Any) -> bool:
+        if original(self, tracker):
+            return True
+        # tracker.events holds the current session only (the tracker store loads it from its start).
+        return (self.domain.session_config.are_sessions_enabled() and tracker.active_loop_name is None
+                and len(tracker.events) >= SESSION_EVENT_CAP)
+
+    MessageProcessor._has_session_expired = _has_session_expired

@@ -70,7 +70,8 @@ class Coach:
                     f"http://127.0.0.1:{self.action_port}/health", 120)
 
     def start_rasa(self) -> None:
-        self._start("rasa", [str(VENV / "rasa"), "run", "--model", str(MODEL), "--port", str(self.rasa_port),
+        self._start("rasa", [str(VENV / "rasa"), "run", "--model", str(MODEL), "--interface", "127.0.0.1",
+                             "--port", str(self.rasa_port),
                              "--endpoints", str(self.endpoints), "--credentials", "credentials.yml"],
                     f"http://127.0.0.1:{self.rasa_port}/", 240)
 

@@ -11,7 +11,7 @@ def test_action_endpoint_follows_action_port(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("ACTION_PORT", "5155")
     monkeypatch.setenv("COACH_TRACKER_DB", ".state/tracker.db")
     config = read_endpoint_config(str(PROJECT_ROOT / "endpoints.yml"), "action_endpoint")
-    assert config is not None and config.url == "http://localhost:5155/webhook"
+    assert config is not None and config.url == "http://127.0.0.1:5155/webhook"
 
 
 def test_tracker_store_follows_coach_tracker_db(monkeypatch: pytest.MonkeyPatch) -> None:

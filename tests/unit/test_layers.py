@@ -17,8 +17,8 @@ from coach.settings import PROJECT_ROOT
 
 COACH = PROJECT_ROOT / "coach"
 # Index + 1 is the layer; modules directly under coach/ (settings, cache, errors, __init__) are layer 0.
-LAYERS = ("i18n", "nlp", "content", "results", "people", "moves", "drill", "practice", "desk", "replies", "service",
-          "nlu", "server")
+LAYERS = ("i18n", "nlp", "content", "results", "people", "moves", "drill", "practice", "desk", "replies",
+          "service", "nlu", "server")
 RASA_LAYERS = ("nlu", "server")
 RASA_PACKAGES = ("rasa", "rasa_sdk", "sanic")
 

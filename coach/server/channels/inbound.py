@@ -13,13 +13,17 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Dict, List, Optional
+from typing import Any, Awaitable, Callable, Dict, FrozenSet, List, Optional
 
+import yaml
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.shared.core.constants import DEFAULT_INTENTS
 from sanic.request import Request
 
+from coach.cache import process_cache
 from coach.errors import InboundError
 from coach.i18n import reply_language, ui
+from coach.settings import PROJECT_ROOT
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +36,13 @@ _SURROGATES = re.compile("[\ud800-\udfff]")  # json.loads joins valid pairs, so 
 _KEEP = {"\n", "\t"}  # the only control characters a message may keep
 UNAVAILABLE = "service_unavailable"  # payload type of the "restarting" reply
 RESEND_PREVIEW = 20  # characters of the rep's message shown on its "send again" button
+MAX_ENTITY = 100  # characters of one value in a /intent{...} payload (a drill id, a branch path)
+DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
+# What Rasa reads as a payload: "/" then an intent name (RegexMessageHandler); "/ text" is text.
+_COMMAND_START = re.compile(r"/[^\s{@]")
+# The only payload shapes buttons send: /intent, /intent@confidence, /intent{"entity": "value"}.
+_COMMAND = re.compile(r"/(?P<intent>[^\s{@]+)(?P<confidence>@[0-9.]+)?(?P<entities>\{.*\})?", re.DOTALL)
+_COMMAND_EXAMPLE = '/list_drills or /start_drill{"drill_id": "price_margin"}'
 
 
 def json_body(request: Request, example: str) -> Dict[str, Any]:
@@ -80,13 +91,68 @@ def clean_message(value: object) -> str:
     # Only spaces and invisible marks (ZWJ, RTL mark...) left: nothing for the coach to read.
     if not any(not ch.isspace() and unicodedata.category(ch) != "Cf" for ch in text):
         raise InboundError(400, "The message is empty. Type what the customer said.")
+    check_command(text)
     return text
+
+
+@process_cache
+def command_intents() -> FrozenSet[str]:
+    """The intents a /command may name: the domain's own, none of Rasa's built-ins.
+
+    /restart, /back and /session_start would throw a running drill away unstored; out_of_scope
+    and nlu_fallback are the NLU's verdicts, not something to send.
+    """
+    domain = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8")) or {}
+    names = {item if isinstance(item, str) else next(iter(item)) for item in domain.get("intents", [])}
+    return frozenset(names - set(DEFAULT_INTENTS))
+
+
+def check_command(text: str) -> None:
+    """InboundError 400 unless a "/..." message is a payload the coach's buttons send.
+
+    The intent must be one of `command_intents()`, and a {...} part a flat JSON object whose
+    values are texts of at most MAX_ENTITY characters (nested JSON made Rasa recurse to death).
+    Text that does not start like a payload ("/ hello", "/") is left for the NLU.
+    """
+    stripped = text.strip()  # Rasa strips before matching
+    if not _COMMAND_START.match(stripped):
+        return
+    match = _COMMAND.fullmatch(stripped)
+    if match is None:
+        raise InboundError(400, 'A message starting with "/" is a button\'s command, '
+                                f'e.g. {_COMMAND_EXAMPLE}; this one is malformed. '
+                                'To ask something, type it without the "/".')
+    intent = match.group("intent")
+    if intent not in command_intents():
+        raise InboundError(400, f'"/{intent[:40]}" is not a command the coach takes. Commands come from '
+                                f"its buttons, e.g. {_COMMAND_EXAMPLE}; to ask something, type it "
+                                'without the "/".')
+    if match.group("entities"):
+        _check_entities(intent, match.group("entities"))
+
+
+def _check_entities(intent: str, raw: str) -> None:
+    shape = (f'The {{...}} after "/{intent}" must be a JSON object of short texts, '
+             f'e.g. /start_drill{{"drill_id": "price_margin"}}')
+    try:
+        entities = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise InboundError(400, f"{shape}; it is not valid JSON.") from None
+    if not isinstance(entities, dict):
+        raise InboundError(400, f"{shape}; it is {_json_type(entities)}.")
+    for key, value in entities.items():
+        if not isinstance(value, str) or len(value) > MAX_ENTITY:
+            what = _json_type(value) if not isinstance(value, str) else f"{len(value):,} characters long"
+            name = json.dumps(key[:40], ensure_ascii=False)  # escaped: the reason goes into a log line
+            raise InboundError(400, f"{shape}: {name} is {what}; each value is a text of at most "
+                                    f"{MAX_ENTITY} characters.")
 
 
 def check_sender(value: object) -> str:
     """A REST sender id, unchanged, or InboundError 400.
 
-    It must be a non-empty string of at most 100 characters, without control characters.
+    It must be a non-empty string of at most 100 characters, without control characters or
+    invisible format characters (Unicode Cf: "rep-1\u200b" would be a look-alike of rep-1).
     """
     example = 'e.g. {"sender": "rep-7", "message": "..."}'
     if value is None:
@@ -99,13 +165,16 @@ def check_sender(value: object) -> str:
     if len(value) > MAX_SENDER:
         raise InboundError(400, f"The sender id has {len(value):,} characters; "
                                 f"at most {MAX_SENDER} are allowed.")
-    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value):
-        raise InboundError(400, "The sender id contains control characters; use printable characters only.")
+    hidden = [ch for ch in value if unicodedata.category(ch) in ("Cc", "Cs", "Cf")]
+    if hidden:
+        raise InboundError(400, "The sender id contains control or invisible characters "
+                                f"(U+{ord(hidden[0]):04X}); use printable characters only.")
     return value
 
 
 def _json_type(value: object) -> str:
-    names = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object"}
+    names = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object",
+             type(None): "null"}
     return names.get(type(value), type(value).__name__)
 
 
@@ -146,8 +215,9 @@ async def handle(on_new_message: Callable[[UserMessage], Awaitable[Any]], text: 
         logger.exception("message from sender %r on channel %s failed", sender_id, input_channel)
         return Turn(collector.messages + unavailable_messages(text, sender_id), failed=True)
     if not collector.messages:
-        logger.error("no reply to a message from sender %r on channel %s: is the action server running? "
-                     "(look for 'Encountered an exception while running action' above)",
-                     sender_id, input_channel)
+        # Not a diagnosis: only the line above, if there is one, says the action server failed.
+        logger.error("no reply to a message from sender %r on channel %s: Rasa answered nothing; if "
+                     "'Encountered an exception while running action' is logged just above, the action "
+                     "server failed or could not be reached", sender_id, input_channel)
         return Turn(unavailable_messages(text, sender_id), failed=True)
     return Turn(collector.messages)
