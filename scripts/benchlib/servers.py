@@ -122,7 +122,8 @@ def start_setup(setup: Setup, speedups: str = "all") -> Tuple[str, List[Process]
     if not setup.with_actions:  # the ceiling is stock Rasa: its own REST channel, none of our code in front
         credentials = work / "credentials.yml"
         credentials.write_text("rest:\n", encoding="utf-8")
-    processes.append(Process("rasa", [str(RASA), "run", "--model", str(setup.model), "--port", str(rasa_port),
+    processes.append(Process("rasa", [str(RASA), "run", "--interface", "127.0.0.1",
+                                      "--model", str(setup.model), "--port", str(rasa_port),
                                       "--endpoints", str(endpoints), "--credentials", str(credentials)],
                              env, work / "rasa.log"))
     url = f"http://127.0.0.1:{rasa_port}"

@@ -110,6 +110,7 @@ class CoachWebInput(CoachInput):
         person = self._sign_in.person(request)
         if person is None:
             raise InboundError(401, SIGN_IN_AGAIN)
+        request.ctx.sender = person.person_id  # a refused request's log line names the sender
         return person
 
     def _trainer(self, request: Request) -> Person:
