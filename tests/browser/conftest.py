@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import ContextManager, Iterator
 
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, sync_playwright
@@ -33,11 +33,10 @@ def browser():
 
 
 @contextmanager
-def phone_page(browser: Browser, servers: Servers, locale: str = "zh-CN") -> Iterator[Page]:
-    """The chat page in a fresh browser context (its own storage: another phone), with its JS errors
+def app_page(browser: Browser, servers: Servers, **context_options: object) -> Iterator[Page]:
+    """The chat page in a fresh browser context (its own storage: another device), with its JS errors
     collected in `page.errors` (checked on the way out) and dialogs in `page.dialogs`."""
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-                                  locale=locale)
+    context = browser.new_context(**{"locale": "zh-CN", **context_options})  # type: ignore[arg-type]
     page = context.new_page()
     page.dialogs = []
 
@@ -54,6 +53,12 @@ def phone_page(browser: Browser, servers: Servers, locale: str = "zh-CN") -> Ite
         assert page.errors == [], f"JavaScript errors: {page.errors}"
     finally:
         context.close()
+
+
+def phone_page(browser: Browser, servers: Servers, locale: str = "zh-CN") -> ContextManager[Page]:
+    """app_page on a phone (375×667, touch)."""
+    return app_page(browser, servers, viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+                    locale=locale)
 
 
 @pytest.fixture

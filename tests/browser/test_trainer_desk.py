@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import csv
 import shutil
-from contextlib import contextmanager
-from typing import Dict, Iterator
+from typing import ContextManager, Dict
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -18,7 +17,7 @@ from coach.i18n import HANS, localize
 from coach.i18n.catalogue import catalogue
 from coach.service.dry_run import find_drill, strategy_lines
 from coach.settings import PROJECT_ROOT
-from tests.browser.conftest import phone_page
+from tests.browser.conftest import app_page, phone_page
 from tests.browser.helpers import SHOTS, bot_card, send, sign_in_with
 from tests.integration.test_sign_in import invite
 
@@ -28,28 +27,16 @@ OBJECTION = "objection_exclusivity"
 UI = catalogue(HANS)
 
 
-@contextmanager
-def laptop_page(browser: Browser, servers) -> Iterator[Page]:
-    """The chat page on a laptop, in a fresh context; JavaScript errors fail the test on the way out."""
-    context = browser.new_context(viewport=LAPTOP, locale="zh-CN", accept_downloads=True)
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.goto(f"http://localhost:{servers.port}/webhooks/coach/")
-    try:
-        yield page
-        assert page.errors == [], f"JavaScript errors: {page.errors}"
-    finally:
-        context.close()
+def laptop_page(browser: Browser, servers) -> ContextManager[Page]:
+    """The chat page on a laptop, in a fresh context that accepts downloads (the CSV export)."""
+    return app_page(browser, servers, viewport=LAPTOP, accept_downloads=True)
 
 
 @pytest.fixture(scope="module")
 def codes(servers) -> Dict[str, str]:
     """The sign-in codes of the people these tests start with, all made before any desk is opened.
 
-    Made from outside the server, as `python -m coach.people.cli` does. Made later, once the server
-    has opened its results and assignment stores, they are not seen: the SQLite backend's file check
-    drops the server's locks (reported with a fix for coach/results/backends/sqlite.py).
+    Made from outside the server, as `python -m coach.people.cli` does.
     """
     made = {name: invite(servers, name, role="trainer")[1]
             for name in ("desk-trainer", "desk-dry-run", "desk-phone-trainer")}

@@ -7,12 +7,11 @@ The tests marked `servers` use the shared servers of tests/conftest.py (scripts/
 """
 from __future__ import annotations
 
-import asyncio
 import itertools
 import re
 import socket
 from pathlib import Path
-from typing import Any, Dict, List, NamedTuple, Sequence, Tuple
+from typing import Any, List, Sequence, Tuple
 
 import pytest
 import rasa.core.run
@@ -27,12 +26,6 @@ JSON: List[Tuple[str, str]] = [("content-type", "application/json")]
 _numbers = itertools.count()
 
 
-class Answer(NamedTuple):
-    status: int
-    headers: Dict[str, List[str]]  # lower-case name -> every value sent
-    body: bytes
-
-
 class _Agent:
     """Stands in for Rasa's agent: echoes the text, and keeps each message it was handed."""
 
@@ -44,41 +37,6 @@ class _Agent:
         await message.output_channel.send_text_message(message.sender_id, f"echo {message.text}")
 
 
-def asgi(app: Sanic, method: str, path: str, body: bytes = b"", headers: Headers = (),
-         host: str = "127.0.0.1:5005") -> Answer:
-    """One request through the app's ASGI interface."""
-    async def run() -> Answer:
-        sent: List[Dict[str, Any]] = []
-        if not app.router.finalized:  # ASGI start-up, once: it finalises the routes
-            lifespan: asyncio.Queue = asyncio.Queue()
-            await lifespan.put({"type": "lifespan.startup"})
-            started = asyncio.ensure_future(app({"type": "lifespan", "asgi": {"version": "3.0"}},
-                                                lifespan.get, lambda message: asyncio.sleep(0)))
-            while not app.router.finalized:
-                await asyncio.sleep(0.01)
-            started.cancel()
-
-        async def receive() -> Dict[str, Any]:
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        async def send(message: Dict[str, Any]) -> None:
-            sent.append(message)
-
-        path_only, _, query = path.partition("?")
-        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
-                 "scheme": "http", "path": path_only, "raw_path": path_only.encode(),
-                 "query_string": query.encode(), "root_path": "",
-                 "headers": [(b"host", host.encode())] + [(k.encode(), v.encode()) for k, v in headers],
-                 "server": ("127.0.0.1", 5005), "client": ("127.0.0.1", 1)}
-        await app(scope, receive, send)
-        start = next(m for m in sent if m["type"] == "http.response.start")
-        found: Dict[str, List[str]] = {}
-        for name, value in start["headers"]:
-            found.setdefault(name.decode().lower(), []).append(value.decode())
-        return Answer(start["status"], found,
-                      b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body"))
-
-    return asyncio.run(run())
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ from sanic import Sanic
 
 from coach.server import action_secret
 from coach.server.action_secret import HEADER, actions_secret, attach, require_secret
-from tests.security.conftest import JSON, asgi
+from tests.asgi import asgi
+from tests.security.conftest import JSON
 
 SECRET = "a-shared-secret"
 # What the finding posted: a made-up tracker asking to stop a drill that "reached the goal".

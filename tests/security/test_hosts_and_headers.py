@@ -10,7 +10,8 @@ from sanic import Sanic
 
 from coach.server.channels.base import BODY_TIMEOUT_S, allowed_hosts
 from coach.server.channels.inbound import MAX_BODY
-from tests.security.conftest import JSON, asgi
+from tests.asgi import asgi
+from tests.security.conftest import JSON
 
 MESSAGE = json.dumps({"sender": "rep-1", "message": "hi"}).encode()
 # (method, path, body, headers): Rasa's own root route, both channels' health, a REST message, a page file.

@@ -16,7 +16,8 @@ from sanic import Sanic
 from coach.errors import InboundError
 from coach.replies.drills import GO_ON_PAYLOAD
 from coach.server.channels.inbound import MAX_ENTITY, check_command, check_sender, command_intents
-from tests.security.conftest import JSON, asgi
+from tests.asgi import asgi
+from tests.security.conftest import JSON
 
 DEEP = "[" * 600 + "]" * 600
 

@@ -8,7 +8,8 @@ import pytest
 from sanic import Sanic
 
 from coach.server.__main__ import with_interface
-from tests.security.conftest import JSON, asgi
+from tests.asgi import asgi
+from tests.security.conftest import JSON
 
 MESSAGE = json.dumps({"sender": "rep-1", "message": "hi"}).encode()
 TOKEN = "s3cret-token-for-tests"

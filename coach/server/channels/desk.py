@@ -95,7 +95,8 @@ class Desk:
 
     async def attempt(self, request: Request, result_id: str) -> HTTPResponse:
         await self._who(self._trainer, request)
-        return await self._json(desk_data.attempt, desk_input.id_text(result_id, "attempt id"))
+        return await self._json(desk_data.attempt, desk_input.id_text(result_id, "attempt id"),
+                                lang_of(request))
 
     async def drills(self, request: Request) -> HTTPResponse:
         await self._who(self._trainer, request)

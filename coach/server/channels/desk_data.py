@@ -12,6 +12,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 from coach.content.playbook import OBJECTION_INTENTS, SITUATION_INTENTS, default_playbook
 from coach.desk import analytics
+from coach.drill.rubric import move_label
 from coach.errors import InboundError
 from coach.i18n import localize
 from coach.practice import assignments as plans
@@ -109,13 +110,19 @@ def rep_detail(src: Sources, person_id: str, lang: str) -> Dict[str, Any]:
             "pass_mark": pass_mark(drills)}
 
 
-def attempt(src: Sources, result_id: str) -> Dict[str, Any]:
+def attempt(src: Sources, result_id: str, lang: str) -> Dict[str, Any]:
+    """The transcript, with the drill's title and each move's name in `lang` (as the rep read them)."""
     found = next((r for r in src.results() if r.result_id == result_id), None)
     if found is None:
         raise InboundError(404, f"No attempt has the id {result_id!r}; open one from a rep's attempts list.")
     person = src.people().get(found.rep_id)
-    return {**analytics.attempt_detail(found), "rep_id": found.rep_id,
-            "name": person.name if person else found.rep_id}
+    detail = analytics.attempt_detail(found)
+    drill = src.library().get(found.drill_id)
+    named = {m for turn in detail["turns"] for m in [*(turn.get("moves") or []),
+                                                      *(p[0] for p in turn.get("penalties") or [])]}
+    return {**detail, "rep_id": found.rep_id, "name": person.name if person else found.rep_id,
+            "title": localize(drill.title, lang) if drill else found.drill_id,
+            "move_labels": {m: move_label(drill, m, lang) if drill else m for m in sorted(named)}}
 
 
 def drills(src: Sources, lang: str) -> Dict[str, Any]:

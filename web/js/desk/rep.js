@@ -67,15 +67,16 @@ export function drawTrend(trend, labels, passMark) {
   return box;
 }
 
-function turnView(turn) {
+function turnView(turn, names) {
+  const named = (move) => str(names[move] || move);
   const rep = turn.speaker === "rep";
   const item = el("li", "desk-turn " + (rep ? "desk-turn-rep" : "desk-turn-customer"));
   item.append(el("p", "desk-turn-who", t(rep ? "desk_speaker_rep" : "desk_speaker_customer")));
   item.append(el("p", "desk-turn-text", str(turn.text)));
   if (rep) {
-    item.append(el("p", "meta", t("desk_moves", { list: list(turn.moves) })));
+    item.append(el("p", "meta", t("desk_moves", { list: list((Array.isArray(turn.moves) ? turn.moves : []).map(named)) })));
     const penalties = (Array.isArray(turn.penalties) ? turn.penalties : []).map((p) =>
-      Array.isArray(p) ? p.join(" ") : p && typeof p === "object" ? `${str(p.move)} ${str(p.points)}` : str(p));
+      Array.isArray(p) ? `${named(p[0])} ${str(p[1])}` : str(p));
     if (penalties.length) item.append(el("p", "desk-penalty", t("desk_penalties", { list: list(penalties) })));
     if (turn.feedback) {
       const fb = el("details", "desk-feedback");
@@ -92,11 +93,12 @@ export async function showAttempt(box, resultId) {
   const part = el("div", "desk-transcript");
   box.append(part);
   try {
-    const body = await getJson("trainer/attempts/" + encodeURIComponent(resultId));
+    const body = await getJson("trainer/attempts/" + encodeURIComponent(resultId) + "?lang=" + encodeURIComponent(currentLang()));
     part.append(el("h3", "desk-h3", t("desk_transcript_heading", { drill: str(body.title || body.drill_id),
                                                                       score: str(body.score) })));
     const turns = el("ol", "desk-turns");
-    for (const turn of Array.isArray(body.turns) ? body.turns : []) turns.append(turnView(turn));
+    const names = body.move_labels && typeof body.move_labels === "object" ? body.move_labels : {};
+    for (const turn of Array.isArray(body.turns) ? body.turns : []) turns.append(turnView(turn, names));
     part.append(turns);
     part.scrollIntoView({ block: "start" });
   } catch (e) {

@@ -1,7 +1,6 @@
 """Both channels derive from CoachInput: /health, the one error shape, the Rasa patches (ASGI, no server)."""
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 from pathlib import Path
@@ -19,6 +18,7 @@ from coach.server import patches
 from coach.server.channels.base import CoachInput
 from coach.server.channels.rest import CoachRestInput
 from coach.server.channels.web import CoachWebInput
+from tests.asgi import asgi
 
 CHANNELS = [CoachRestInput, CoachWebInput]
 _app_numbers = itertools.count()
@@ -41,35 +41,8 @@ def _call(app: Sanic, method: str, path: str, body: bytes = b"",
 def call(app: Sanic, method: str, path: str, body: bytes = b"", headers: Sequence[Tuple[str, str]] = (),
          client: str = "127.0.0.1") -> Tuple[int, Any, Dict[str, str]]:
     """One HTTP request through the app's ASGI interface, from `client`: (status, parsed JSON, headers)."""
-    async def run() -> Tuple[int, Any, Dict[str, str]]:
-        sent: List[Dict[str, Any]] = []
-        if not app.router.finalized:  # ASGI start-up, once: it finalises the routes
-            lifespan: asyncio.Queue = asyncio.Queue()
-            await lifespan.put({"type": "lifespan.startup"})
-            scope = {"type": "lifespan", "asgi": {"version": "3.0"}}
-            started = asyncio.ensure_future(app(scope, lifespan.get, lambda message: asyncio.sleep(0)))
-            while not app.router.finalized:
-                await asyncio.sleep(0.01)
-            started.cancel()
-
-        async def receive() -> Dict[str, Any]:
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        async def send(message: Dict[str, Any]) -> None:
-            sent.append(message)
-
-        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
-                 "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
-                 "root_path": "",
-                 "headers": [(b"host", b"coach.test")] + [(k.encode(), v.encode()) for k, v in headers],
-                 "server": ("coach.test", 80), "client": (client, 1)}
-        await app(scope, receive, send)
-        start = next(m for m in sent if m["type"] == "http.response.start")
-        answer = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-        answered = {k.decode().lower(): v.decode() for k, v in start["headers"]}
-        return start["status"], json.loads(answer), answered
-
-    return asyncio.run(run())
+    answer = asgi(app, method, path, body, headers, host="coach.test", client=client)
+    return answer.status, json.loads(answer.body), {name: vals[-1] for name, vals in answer.headers.items()}
 
 
 @pytest.fixture

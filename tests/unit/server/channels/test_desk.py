@@ -205,6 +205,11 @@ def test_a_reps_detail_and_an_attempts_transcript(desks, rep):
     assert status == 200 and body["name"] == "王芳"
     rep_turn = [t for t in body["turns"] if t["speaker"] == "rep"][0]
     assert rep_turn["penalties"] == [["concession", -10]] and rep_turn["feedback"] == "识别到：探询"
+    # Moves are named as the rep read them, in the desk's language; the title too.
+    assert body["move_labels"]["concession"] == "让步" and body["title"] != "price_margin"
+    english = desks.call("attempt", "/trainer/attempts/x", args={"lang": "en"}, result_id=first.result_id)[1]
+    assert english["move_labels"]["concession"].lower().startswith("concession")
+    assert set(english["move_labels"]) >= set(rep_turn["moves"])
     assert desks.call("rep", "/trainer/reps/x", rep_id="nobody")[0] == 404
     assert desks.call("attempt", "/trainer/attempts/x", result_id="' OR 1=1 --")[0] == 404
 
