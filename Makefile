@@ -39,7 +39,8 @@ help:
 	@echo "make lint                ruff and mypy over coach/ and actions/"
 	@echo "make validate-drills     check the drill files (DRILLS=path/to/file.yml for one file)"
 	@echo "make try-drill DRILL=id  play a drill in this terminal, nothing stored (STRATEGY=1 / PLAYBOOK=1 say its own / the playbook's lines)"
-	@echo "make bench               load benchmark (1/10/50 simulated reps, coach vs bare Rasa), writes docs/performance.md"
+	@echo "make bench               load benchmark (1/10/50 simulated reps, coach vs bare Rasa; writes docs/performance.md),"
+	@echo "                         one long conversation, replies while a 5 MB drill is saved"
 	@echo "make scale-test          2 Rasa replicas + 2 action servers on private PostgreSQL/Redis/nginx: checks and benchmark"
 	@echo "make report              drill results per rep and objection (BY=drill per drill, CSV=out.csv to export, REP=id for one rep)"
 	@echo "make trainer NAME=...    create a trainer and print their one-time sign-in code (TEAM=... optional)"
@@ -135,8 +136,14 @@ nlu-report: test-nlu
 
 # Trains its own copies (to time training), starts the coach and a bare-Rasa ceiling on free ports,
 # drives both with simulated reps. About 5 minutes. Figures only: make test runs a 2-rep smoke form.
+# Then one sender's 300 messages, with and without the session cap (about 3 minutes), and a
+# 5 MB drill file saved under a 10-rep load (about 1 minute): figures for docs/performance.md.
 bench: train
 	$(PY) scripts/bench.py run
+	@echo "[bench] one long conversation (300 messages), with and without the session cap"
+	$(PY) scripts/bench_long_conversation.py
+	@echo "[bench] replies while a 5 MB drill file is saved, 10 reps"
+	$(PY) scripts/bench_drill_load.py
 
 # Private PostgreSQL, Redis and nginx under build/scale/ (installed with apt-get when missing, as root),
 # two replicas of each server; consistency checks, then the benchmark through nginx. About 80 s after training.

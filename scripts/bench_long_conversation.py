@@ -1,8 +1,10 @@
-"""Does one long conversation get slower? 300 messages from one sender, timed one by one.
+"""Does one long conversation get slower, or slow other reps? 300 messages from one sender, timed.
 
 Starts the coach with scripts/run.sh on free ports and fresh stores, once per COACH_RASA_SPEEDUPS
-setting, and prints the median time of messages 1-20 and 281-300 (figures only, nothing gated).
-By default it compares all speed patches with all but "session_cap" (coach/server/patches.py).
+setting, and prints the median time of messages 1-20 and 281-300 of the long sender, and of
+other reps' first messages: 20 before the long conversation, and one after each of its last 20
+messages (figures only, nothing gated). By default it compares all speed patches with all but
+"session_cap" (coach/server/patches.py). `make bench` runs it after the load benchmark.
 
     .venv/bin/python scripts/bench_long_conversation.py [--messages 300] [--speedups all ...]
 """
@@ -20,7 +22,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from typing import List
+from typing import List, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -76,12 +78,25 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=60)
 
 
-def run(speedups: str, count: int) -> List[float]:
-    """Milliseconds per message of one sender's `count` messages, in order."""
+class Figures(NamedTuple):
+    long: List[float]  # ms per message of the long sender, in order
+    others_before: List[float]  # ms of other reps' first messages before it
+    others_during: List[float]  # ms of other reps' first messages during its last WINDOW messages
+
+
+def run(speedups: str, count: int) -> Figures:
+    """One fresh coach: other reps, then one sender's `count` messages with other reps near the end."""
     with tempfile.TemporaryDirectory(prefix="bench-long-") as tmp:
         process, port = start(Path(tmp), speedups)
         try:
-            return [1000 * send(port, "bench-long", MESSAGES[n % len(MESSAGES)]) for n in range(count)]
+            other = "老板说你们价格太高了"
+            before = [1000 * send(port, f"bench-other-a{n}", other) for n in range(WINDOW)]
+            long, during = [], []
+            for n in range(count):
+                long.append(1000 * send(port, "bench-long", MESSAGES[n % len(MESSAGES)]))
+                if n >= count - WINDOW:
+                    during.append(1000 * send(port, f"bench-other-b{n}", other))
+            return Figures(long, before, during)
         finally:
             stop(process)
 
@@ -97,12 +112,14 @@ def main(argv: List[str]) -> int:
     args = parser.parse_args(argv)
     if args.messages < 2 * WINDOW:
         parser.error(f"--messages must be at least {2 * WINDOW}")
-    print(f"{'COACH_RASA_SPEEDUPS':<70} {'median 1-20':>12} {'median last 20':>15}")
+    last = f"{args.messages - WINDOW + 1}-{args.messages}"
+    print(f"medians, ms | long sender 1-{WINDOW} | long sender {last} | other reps before "
+          f"| other reps during {last} | COACH_RASA_SPEEDUPS")
     for speedups in args.speedups:
-        times = run(speedups, args.messages)
-        first, last = statistics.median(times[:WINDOW]), statistics.median(times[-WINDOW:])
-        label = f"messages {args.messages - WINDOW + 1}-{args.messages}"
-        print(f"{speedups:<70} {first:>9.1f} ms {last:>12.1f} ms  ({label})", flush=True)
+        got = run(speedups, args.messages)
+        shown = [statistics.median(v) for v in (got.long[:WINDOW], got.long[-WINDOW:], got.others_before,
+                                                 got.others_during)]
+        print(" | ".join(f"{v:.1f}" for v in shown) + f" | {speedups}", flush=True)
     return 0
 
 

@@ -6,6 +6,7 @@ processes sharing the file take turns instead of failing.
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import List, Union
@@ -39,7 +40,7 @@ class SQLiteBackend(Backend):
         self.path: Union[str, Path] = target if str(target) == ":memory:" else Path(target)
         if isinstance(self.path, Path):
             check_file(self.path)
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            create_private(self.path)
         try:
             # isolation_level=None: we issue BEGIN/COMMIT ourselves, one transaction per insert.
             conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000,
@@ -109,6 +110,20 @@ class SQLiteBackend(Backend):
 
     def close(self) -> None:
         self._conn.close()
+
+
+def create_private(path: Path) -> None:
+    """Create the database file owner-only (0600, in a 0700 folder if we make it) when it is absent.
+
+    Whoever comes first creates it (the action server, `make trainer`, a report), whatever their
+    umask; SQLite gives its -wal and -shm files the main file's mode.
+    """
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
 
 
 def check_file(path: Path) -> None:

@@ -444,3 +444,17 @@ def test_a_version_1_database_is_upgraded_and_keeps_its_results(tmp_path: Path) 
         assert conn.execute("SELECT COUNT(*) FROM assignments").fetchone() == (0,)
     finally:
         conn.close()
+
+
+def test_a_new_database_is_owner_only_whoever_creates_it(tmp_path: Path) -> None:
+    """`make trainer` before `make run` creates the file from a shell with umask 022: still 0600."""
+    old = os.umask(0o022)
+    try:
+        path = tmp_path / "state" / "results.db"
+        with ResultsStore(path) as store:
+            store.add(result("first"))
+            modes = {f.name: oct(f.stat().st_mode & 0o777) for f in path.parent.iterdir()}
+    finally:
+        os.umask(old)
+    assert oct(path.parent.stat().st_mode & 0o777) == "0o700"
+    assert modes == {name: "0o600" for name in modes} and "results.db-wal" in modes

@@ -165,7 +165,7 @@ def _request(token: str, origin: str = "") -> Any:
     headers = {"authorization": f"Bearer {token}", "host": "coach.test"}
     if origin:
         headers["origin"] = origin
-    return SimpleNamespace(headers=headers)
+    return SimpleNamespace(headers=headers, ctx=SimpleNamespace())
 
 
 def test_the_desk_checks_tell_trainers_from_reps(app, channel, people):
