@@ -26,7 +26,12 @@ start, 115 ms at message 300): Rasa loads, replays, featurises and sends to the 
 every event of the current session, and a session only ends after 480 idle minutes. With
 "session_cap" a session also ends, Rasa's own way (action_session_start, slots carried over),
 once it holds SESSION_EVENT_CAP events, but never while a drill's form is active
-(`scripts/bench_long_conversation.py` measures it).
+(`scripts/bench_long_conversation.py` measures it). Even within a capped session, finding the
+session's start read every stored event of the sender (the events table is indexed on sender_id
+only), so each message still cost more as the rep's history grew: "session_index" adds indexes on
+(sender_id, type_name, timestamp) and (sender_id, timestamp) and finds the start first, then reads
+the events from it (same rows, same order).
+
 Each fix is a named patch (PATCHES). COACH_RASA_SPEEDUPS picks them: "all" (default), "none", or
 names joined by commas; `python scripts/bench.py fixes` measures them one by one (docs/performance.md).
 """
@@ -44,6 +49,9 @@ if TYPE_CHECKING:
 
 CLIENT_KEEPALIVE_S = 4.0  # below Sanic's default KEEP_ALIVE_TIMEOUT of 5 s (the action server)
 SESSION_EVENT_CAP = 250  # events of one session: about 30 quick answers (8-9 events each)
+# Created when the tracker store opens (IF NOT EXISTS: SQLite and PostgreSQL alike).
+EVENT_INDEXES = (("coach_events_session_starts", "sender_id, type_name, timestamp"),
+                 ("coach_events_sender_time", "sender_id, timestamp"))
 
 _lock = threading.Lock()
 _installed: Optional[List[str]] = None  # the patches applied, once install() ran
@@ -199,6 +207,35 @@ def _slim_event_query() -> None:
         query = original(self, session, sender_id, fetch_events_from_all_sessions)
         return query.with_entities(self.SQLEvent.data)
 
+    SQLTrackerStore._event_query = _event_query
+
+
+@patch("session_index")
+def _index_session_starts() -> None:
+    """The session's start by index, then its events by (sender_id, timestamp): no scan of the history."""
+    import sqlalchemy as sa
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.events import SessionStarted
+
+    original_init = SQLTrackerStore.__init__
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        with self.engine.begin() as connection:
+            for name, columns in EVENT_INDEXES:
+                connection.execute(sa.text(f"CREATE INDEX IF NOT EXISTS {name} ON events ({columns})"))
+
+    def _event_query(self: Any, session: Any, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
+        query = session.query(self.SQLEvent.data).filter(self.SQLEvent.sender_id == sender_id)
+        if not fetch_events_from_all_sessions:
+            start = session.query(sa.func.max(self.SQLEvent.timestamp)).filter(
+                self.SQLEvent.sender_id == sender_id, self.SQLEvent.type_name == SessionStarted.type_name,
+            ).scalar()
+            if start is not None:  # no session start yet: every event is the current session's
+                query = query.filter(self.SQLEvent.timestamp >= start)
+        return query.order_by(self.SQLEvent.id)
+
+    SQLTrackerStore.__init__ = __init__
     SQLTrackerStore._event_query = _event_query
 
 

@@ -148,6 +148,13 @@ def test_sql_tracker_store_round_trip_with_the_slim_query(tmp_path) -> None:
     assert isinstance(store.engine.pool, QueuePool)  # connections kept, not reopened per query
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    # The current session's events are found by index: the cost does not grow with the history.
+    with store.session_scope() as session:
+        query = store._event_query(session, "rep-1", fetch_events_from_all_sessions=False)
+        sql = str(query.statement.compile(compile_kwargs={"literal_binds": True}))
+    with store.engine.connect() as connection:
+        plan = " ".join(str(row) for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+    assert "coach_events_sender_time" in plan and "SCAN" not in plan.replace("SCAN CONSTANT", "")
 
 
 def test_patches_are_chosen_by_name() -> None:
