@@ -30,7 +30,10 @@ once it holds SESSION_EVENT_CAP events, but never while a drill's form is active
 session's start read every stored event of the sender (the events table is indexed on sender_id
 only), so each message still cost more as the rep's history grew: "session_index" adds indexes on
 (sender_id, type_name, timestamp) and (sender_id, timestamp) and finds the start first, then reads
-the events from it (same rows, same order).
+the events from it (same rows, same order). And a new session carried over every SlotSet event
+of the old one, its own carried-over copies included, so each session started bigger than the last
+(300 quick answers: 40,000 slot events, a new session at almost every message): "compact_carry_over"
+carries one SlotSet per slot, its latest value (the same slots after the session starts).
 
 Each fix is a named patch (PATCHES). COACH_RASA_SPEEDUPS picks them: "all" (default), "none", or
 names joined by commas; `python scripts/bench.py fixes` measures them one by one (docs/performance.md).
@@ -237,6 +240,23 @@ def _index_session_starts() -> None:
 
     SQLTrackerStore.__init__ = __init__
     SQLTrackerStore._event_query = _event_query
+
+
+@patch("compact_carry_over")
+def _compact_carry_over() -> None:
+    """ActionSessionStart carries over each slot's latest SlotSet, not every SlotSet of the session."""
+    from rasa.core.actions.action import ActionSessionStart
+    from rasa.shared.core.events import SlotSet
+
+    def _slot_set_events_from_tracker(tracker: Any) -> List[Any]:
+        latest: Dict[str, Any] = {}
+        for event in tracker.applied_events():
+            if isinstance(event, SlotSet):
+                latest.pop(event.key, None)  # re-inserted: the order is that of the last setting
+                latest[event.key] = SlotSet(key=event.key, value=event.value, metadata=event.metadata)
+        return list(latest.values())
+
+    ActionSessionStart._slot_set_events_from_tracker = staticmethod(_slot_set_events_from_tracker)
 
 
 @patch("sqlite_pool")

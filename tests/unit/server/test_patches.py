@@ -157,6 +157,28 @@ def test_sql_tracker_store_round_trip_with_the_slim_query(tmp_path) -> None:
     assert "coach_events_sender_time" in plan and "SCAN" not in plan.replace("SCAN CONSTANT", "")
 
 
+def test_a_new_session_carries_each_slot_once_with_its_latest_value() -> None:
+    """Before: every SlotSet of the session was copied, its own carried-over copies included, so
+    sessions grew without end. The slots after the session starts are the same."""
+    from rasa.core.actions.action import ActionSessionStart
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import SessionStarted, SlotSet
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from coach.settings import PROJECT_ROOT
+
+    rasa_speedups.install()
+    domain = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+    history = [SessionStarted(timestamp=1), SlotSet("language", "zh"),
+               SlotSet("objection", "objection_price"), SlotSet("language", "en"),
+               SlotSet("objection", "objection_price"), SlotSet("language", "en")]
+    tracker = DialogueStateTracker.from_events("rep-1", history, domain.slots)
+    carried = ActionSessionStart._slot_set_events_from_tracker(tracker)
+    assert [(e.key, e.value) for e in carried] == [("objection", "objection_price"), ("language", "en")]
+    again = DialogueStateTracker.from_events("rep-1", [SessionStarted(timestamp=2), *carried], domain.slots)
+    assert again.current_slot_values() == tracker.current_slot_values()
+
+
 def test_patches_are_chosen_by_name() -> None:
     everything = list(rasa_speedups.PATCHES)
     assert everything[:2] == ["response_check", "shared_session"] and "sqlite_pool" in everything
