@@ -22,6 +22,7 @@ from typing import Any, Dict, Iterable, Optional, Sequence, TextIO
 from coach.content.drills import Drill, load_drill
 from coach.content.playbook import default_playbook
 from coach.drill import engine
+from coach.drill.rubric import move_label
 from coach.drill.scoring import score
 from coach.drill.session import DrillSession
 from coach.i18n import EN, HANS, localize
@@ -104,7 +105,10 @@ def replay(drill: Drill, lines: Sequence[str], lang: str = HANS, seed: int = 0) 
         turns.append(turn)
     ended = run.session.ended
     card = score(drill, run.session) if ended and run.session.turns else None
+    named = {m for turn in turns for m in [*turn["moves"], *turn["credited"], *turn["red_lines"],
+                                           *(p["move"] for p in turn["penalties"])]}
     return {"drill_id": drill.id, "lang": lang, "persona": localize(drill.persona_name, lang) or drill.id,
+            "move_labels": {m: move_label(drill, m, lang) for m in sorted(named)},
             "opening": run.opening, "turns": turns, "ignored": len(lines) - len(turns), "ended": ended,
             "scorecard": run.scorecard() if card else None,
             "score": card.score if card else None, "passed": card.passed if card else None}

@@ -130,7 +130,7 @@ def download_csv(page: Page, file: str) -> list:
     with page.expect_download() as download:
         page.click(f'button[data-csv="{file}"]')
     assert download.value.suggested_filename == file
-    with open(download.value.path(), encoding="utf-8", newline="") as handle:
+    with open(download.value.path(), encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 

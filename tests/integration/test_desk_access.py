@@ -153,4 +153,5 @@ def test_a_csv_export_downloads_as_an_attachment(servers, team):
     with urllib.request.urlopen(request, timeout=30) as answer:
         assert answer.headers["Content-Type"] == "text/csv; charset=utf-8"
         assert answer.headers["Content-Disposition"] == 'attachment; filename="coach-team.csv"'
-        assert answer.read().decode().startswith("rep_id,name,team,objection,best")
+        # A byte-order mark first, so that Excel reads the Chinese names as UTF-8.
+        assert answer.read().decode().startswith("\ufeffrep_id,name,team,objection,best")

@@ -27,7 +27,7 @@ FORMULAS = ['=HYPERLINK("http://x.example","open")', "+1+1", "-1+1", "@SUM(A1)",
 
 
 def _cells(path: Path) -> list:
-    with path.open(newline="", encoding="utf-8") as handle:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
         return [cell for row in csv.reader(handle) for cell in row]
 
 

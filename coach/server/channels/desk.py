@@ -19,6 +19,7 @@ from sanic.response import HTTPResponse
 
 from coach.errors import InboundError
 from coach.practice.assignments import MAX_TITLE
+from coach.results.csv_export import BOM
 from coach.server.channels import desk_data, desk_input, desk_plans
 from coach.server.channels.base import Route
 from coach.server.channels.desk_data import Sources
@@ -133,7 +134,7 @@ class Desk:
         text = await asyncio.to_thread(desk_plans.export, self.src, table,
                                        desk_input.id_text(rep, "rep id") if rep is not None else None,
                                        lang_of(request))
-        return response.text(text, content_type="text/csv; charset=utf-8", headers={
+        return response.text(BOM + text, content_type="text/csv; charset=utf-8", headers={
             **NO_STORE, "Content-Disposition": f'attachment; filename="coach-{table}.csv"'})
 
     async def try_drill(self, request: Request) -> HTTPResponse:

@@ -131,8 +131,12 @@ def drills(src: Sources, lang: str) -> Dict[str, Any]:
     status = library.status() if hasattr(library, "status") else []
     # Files that need the trainer: problems to fix, or not served as written (broken, stale, too large).
     files = [f for f in status if f.get("problems") or f.get("state") not in ("ok", "draft")]
-    return {"drills": table, "files": files,
-            "labels": objection_labels(lang)}
+    by_id = {d.id: d for d in library.all()}
+    penalties = {(row["drill_id"], row["top_penalty"]) for row in table if row.get("top_penalty")}
+    return {"drills": table, "files": files, "labels": objection_labels(lang),
+            # the most common penalty of each drill, named as its reps read it
+            "penalty_labels": {f"{d}:{m}": move_label(by_id[d], m, lang) if d in by_id else m
+                               for d, m in penalties}}
 
 
 def drill_choices(src: Sources, lang: str) -> List[Dict[str, Any]]:

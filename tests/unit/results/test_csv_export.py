@@ -40,8 +40,14 @@ def test_a_missing_column_is_an_error_naming_it():
         csv_text(["rep_id", "score"], [{"rep_id": "a", "score": 1}, {"rep_id": "b"}])
 
 
-def test_write_csv_creates_folders_and_writes_utf8(tmp_path: Path):
+def test_write_csv_creates_folders_and_writes_utf8_with_a_bom_for_excel(tmp_path: Path):
     path = write_csv(tmp_path / "out" / "team.csv", ["rep_id", "name"], [{"rep_id": "r1", "name": "=王"}])
     assert path == tmp_path / "out" / "team.csv"
-    with path.open(encoding="utf-8", newline="") as handle:
+    assert path.read_bytes().startswith("\ufeffrep_id".encode())
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         assert list(csv.reader(handle)) == [["rep_id", "name"], ["r1", "'=王"]]
+
+
+def test_times_are_written_as_utc_dates_in_time_columns_only():
+    text = csv_text(["last_at", "score"], [{"last_at": 1795996800.5, "score": 1795996800}])
+    assert _read(text)[1] == ["2026-11-30 00:00 UTC", "1795996800"]

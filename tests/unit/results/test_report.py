@@ -82,7 +82,7 @@ def test_csv_is_written_and_announced(db: Path, tmp_path: Path, capsys: pytest.C
     target = tmp_path / "out" / "progress.csv"
     assert main(["--db", str(db), "--csv", str(target)]) == 0
     assert f"to {target}" in capsys.readouterr().out
-    with target.open(encoding="utf-8", newline="") as handle:
+    with target.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows == [
         ["rep_id", "objection", "attempts", "first_score", "best_score", "latest_score", "passed", "last_at"],
@@ -95,7 +95,7 @@ def test_csv_is_written_and_announced(db: Path, tmp_path: Path, capsys: pytest.C
 def test_csv_keeps_commas_quotes_and_chinese(tmp_path: Path) -> None:
     rep = '王, "小明"'
     path = write_csv([ProgressRow(rep, "objection_price", 2, 10, 20, 20, 1, T0)], tmp_path / "p.csv")
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[1][:2] == [rep, "price"]
 
@@ -178,7 +178,7 @@ def test_module_runs_from_the_command_line(db: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     bob = ["bob", "price", "1", "30", "30", "30", "0", "2024-05-01", "08:05"]
     assert bob in lines_for(done.stdout, "bob")
-    assert target.read_text(encoding="utf-8").splitlines()[0].startswith("rep_id,objection,attempts")
+    assert target.read_text(encoding="utf-8-sig").splitlines()[0].startswith("rep_id,objection,attempts")
 
     missing = subprocess.run([*report, "--db", str(tmp_path / "missing.db")],
                              cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
@@ -251,7 +251,7 @@ def test_by_drill_prints_a_table_and_writes_escaped_csv(drills_db: Path, tmp_pat
     assert out.splitlines()[0].split() == list(DRILL_COLUMNS)
     margin = next(line for line in out.splitlines() if line.startswith("price_margin"))
     assert "0%" in margin and "too_hard" in margin and "concession" in margin
-    with target.open(encoding="utf-8", newline="") as handle:
+    with target.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == len(ALL) + 1
     assert rows[-1]["drill_id"] == "'=HYPERLINK(\"http://x\")"  # a spreadsheet shows it, never runs it
@@ -261,7 +261,7 @@ def test_by_drill_prints_a_table_and_writes_escaped_csv(drills_db: Path, tmp_pat
 def test_progress_csv_escapes_formula_rep_ids(tmp_path: Path) -> None:
     path = write_csv([ProgressRow("=1+2", "objection_price", 1, 5, 5, 5, 0, T0),
                       ProgressRow("@SUM(A1)", "objection_price", 1, 5, 5, 5, 0, T0)], tmp_path / "p.csv")
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert [row[0] for row in rows[1:]] == ["'=1+2", "'@SUM(A1)"]
 

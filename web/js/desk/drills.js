@@ -36,9 +36,11 @@ export async function showDrills(view) {
   const box = panel(view, t("desk_drills_heading"), { path: "trainer/export/drills.csv", file: "coach-drills.csv" });
   try {
     const body = await getJson("trainer/drills?lang=" + encodeURIComponent(currentLang()));
+    const names = body.penalty_labels && typeof body.penalty_labels === "object" ? body.penalty_labels : {};
+    const penalty = (d) => (d.top_penalty ? str(names[d.drill_id + ":" + d.top_penalty] || d.top_penalty) : "–");
     const rows = (body.drills || []).map((d) => [
       str(d.title || d.drill_id), label(body.labels, d.objection), str(d.difficulty), str(d.attempts),
-      pct(d.pass_rate), num(d.avg_score), pct(d.truth_rate), num(d.avg_turns), str(d.top_penalty || "–"),
+      pct(d.pass_rate), num(d.avg_score), pct(d.truth_rate), num(d.avg_turns), penalty(d),
       flag(d.flag),
     ]);
     box.append(table([t("desk_col_drill"), t("desk_col_objection"), t("desk_col_difficulty"),

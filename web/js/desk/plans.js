@@ -116,6 +116,7 @@ function planItem(a, refresh, box) {
   item.append(el("p", "meta", (a.drill_ids || []).map(str).join(" → ")));
   item.append(completion(a.completion, (a.drill_ids || []).length));
   item.append(button(t("desk_plan_delete"), async () => {
+    if (!window.confirm(t("desk_plan_remove_confirm", { title: str(a.title) }))) return;
     try {
       await postJson("trainer/assignments/" + encodeURIComponent(a.assignment_id) + "/remove", {});
       refresh();

@@ -2,23 +2,27 @@
 // from its start over every line (same seed, same customer) and shows what each line did. Nothing
 // is stored. The first try trains the move model on the server: the panel says it is warming up.
 import { el, str } from "../dom.js";
-import { currentLang, LANG_NAMES, LANGS, t } from "../i18n.js";
+import { currentLang, has, LANG_NAMES, LANGS, t } from "../i18n.js";
 import { getJson, postJson } from "./api.js";
 import { button, clear, errorText, list, panel, showError } from "./view.js";
 
 const WARMING_AFTER_MS = 700;
 
-function turnView(turn, persona) {
+// A customer state (warmer, reveal, pushes...) in words; one the strings don't name is shown as it is.
+const stateName = (state) => (has("desk_state_" + state) ? t("desk_state_" + state) : str(state));
+
+function turnView(turn, persona, names) {
+  const named = (move) => str(names[move] || move);
   const item = el("li", "desk-turn desk-try-turn");
   item.append(el("p", "desk-turn-who", t("desk_speaker_rep")), el("p", "desk-turn-text", str(turn.text)));
-  item.append(el("p", "meta", t("desk_moves", { list: list(turn.moves) })));
-  item.append(el("p", "meta", t("desk_try_credited", { list: list(turn.credited) })));
-  const penalties = (turn.penalties || []).map((p) => `${str(p.move)} ${str(p.points)}`);
+  item.append(el("p", "meta", t("desk_moves", { list: list((turn.moves || []).map(named)) })));
+  item.append(el("p", "meta", t("desk_try_credited", { list: list((turn.credited || []).map(named)) })));
+  const penalties = (turn.penalties || []).map((p) => `${named(p.move)} ${str(p.points)}`);
   if (penalties.length) item.append(el("p", "desk-penalty", t("desk_penalties", { list: list(penalties) })));
   if ((turn.red_lines || []).length) {
-    item.append(el("p", "desk-penalty", t("desk_try_red_lines", { list: list(turn.red_lines) })));
+    item.append(el("p", "desk-penalty", t("desk_try_red_lines", { list: list((turn.red_lines || []).map(named)) })));
   }
-  item.append(el("p", "meta", t("desk_try_state", { state: str(turn.state), trust: str(turn.trust),
+  item.append(el("p", "meta", t("desk_try_state", { state: stateName(turn.state), trust: str(turn.trust),
                                                     stage: Number(turn.stage) + 1 })));
   item.append(el("p", "desk-turn-who", persona), el("p", "desk-turn-text desk-customer", str(turn.customer)));
   const fb = el("div", "desk-feedback-box");
@@ -32,11 +36,15 @@ function drawRun(out, run) {
   const persona = str(run.persona);
   out.append(el("p", "desk-turn-who", persona), el("p", "desk-turn-text desk-customer", str(run.opening)));
   const turns = el("ol", "desk-turns");
-  for (const turn of run.turns || []) turns.append(turnView(turn, persona));
+  const names = run.move_labels && typeof run.move_labels === "object" ? run.move_labels : {};
+  for (const turn of run.turns || []) turns.append(turnView(turn, persona, names));
   out.append(turns);
   if (run.ended) out.append(el("p", "desk-ended", t("desk_try_ended", { outcome: str(run.ended) })));
   if (run.ignored) out.append(el("p", "meta", t("desk_try_ignored", { count: run.ignored })));
   if (run.scorecard) out.append(el("p", "desk-pre desk-scorecard", str(run.scorecard)));
+  // The newest line's result is at the bottom: bring it into view (the form stays above).
+  const last = out.querySelector(".desk-try-turn:last-of-type");
+  if (last) last.scrollIntoView({ block: "nearest" });
 }
 
 function controls(form, drills) {

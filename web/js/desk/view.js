@@ -77,7 +77,8 @@ export function when(unix) {
 
 export const pct = (v) => (typeof v === "number" ? Math.round(v * 100) + "%" : "–");
 export const num = (v) => (typeof v === "number" ? String(Math.round(v * 10) / 10) : "–");
-export const list = (items) => (Array.isArray(items) && items.length ? items.map(str).join("、") : t("desk_none"));
+export const list = (items) => (Array.isArray(items) && items.length ? items.map(str).join(t("desk_list_sep"))
+  : t("desk_none"));
 export const label = (labels, intent) => str((labels && labels[intent]) || intent);
 
 // An SVG element with attributes (presentation attributes only: the CSP forbids style attributes).

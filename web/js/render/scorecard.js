@@ -23,9 +23,12 @@ function truth(c, lang) {
   return box;
 }
 
+// The server words it with the reason (assigned, due for review, weakest) when it knows one.
 export function nextDrill(box, c, lang) {
   if (c.next_drill && str(c.next_drill.title)) {
-    box.append(el("p", "next-drill", t("next_drill", { title: c.next_drill.title }, lang)));
+    const title = c.next_drill.title, reason = str(c.next_drill.reason_text);
+    const text = reason ? t("next_drill_why", { title, reason }, lang) : t("next_drill", { title }, lang);
+    box.append(el("p", "next-drill", text));
   }
 }
 

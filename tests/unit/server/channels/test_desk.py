@@ -294,7 +294,8 @@ def test_an_unknown_team_and_a_revoked_rep_get_no_assignment(desks, rep):
 def _csv(answer: Any) -> List[Dict[str, str]]:
     assert answer.content_type == "text/csv; charset=utf-8"
     assert answer.headers["Content-Disposition"].startswith("attachment; filename=")
-    return list(csv.DictReader(io.StringIO(answer.body.decode())))
+    assert answer.body.startswith("\ufeff".encode())  # a BOM: Excel then reads the file as UTF-8
+    return list(csv.DictReader(io.StringIO(answer.body.decode("utf-8-sig"))))
 
 
 def test_each_table_exports_as_csv_with_formulas_defused(desks):
@@ -305,6 +306,7 @@ def test_each_table_exports_as_csv_with_formulas_defused(desks):
     assert team[0]["name"] == "'=cmd|' /C calc'!A0" and team[0]["best"] == "65"
     rows = _csv(desks.call("export", "/trainer/export/x", name="rep.csv", args={"rep": rep.person_id})[1])
     assert rows[0]["drill_id"] == "price_margin" and rows[0]["score"] == "65"
+    assert rows[0]["finished_at"].endswith(" UTC")  # a date a trainer can read, not a unix time
     drills = _csv(desks.call("export", "/trainer/export/x", name="drills.csv")[1])
     assert any(r["drill_id"] == "price_margin" and r["attempts"] == "1" for r in drills)
     plans = _csv(desks.call("export", "/trainer/export/x", name="assignments.csv")[1])
