@@ -247,7 +247,9 @@ export COACH_ACTION_URL="http://127.0.0.1:$ACTION_LB_PORT/webhook" COACH_PG_HOST
 export COACH_CHAT_SECRET=${COACH_CHAT_SECRET:-$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')}
 for port in "${RASA_PORTS[@]}"; do
   say "starting a Rasa replica on 127.0.0.1:$port (tracker in PostgreSQL, locks in Redis)"
-  start "Rasa replica :$port" "$LOGS/rasa-$port.log" .venv/bin/rasa run --model "$MODEL" --interface 127.0.0.1 \
+  # The replicas read who may sign in (the people table) from the shared results database.
+  start "Rasa replica :$port" "$LOGS/rasa-$port.log" env COACH_RESULTS_DB="$RESULTS_URL" \
+    .venv/bin/rasa run --model "$MODEL" --interface 127.0.0.1 \
     --port "$port" --endpoints configs/scale/endpoints.yml --credentials credentials.yml
 done
 rasa_pids=("${pids[@]: -2}")
