@@ -60,7 +60,7 @@ def pg_ctl() -> Callable[..., None]:
 
 
 def drop_tables(url: str) -> None:
-    pg_rows(url, "DROP TABLE IF EXISTS results, meta", fetch=False)
+    pg_rows(url, "DROP TABLE IF EXISTS results, people, assignments, meta", fetch=False)
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ import psycopg2
 import pytest
 
 from coach.errors import ResultsStoreError
+from coach.people.store import PeopleStore
+from coach.practice.assignments import AssignmentStore
 from coach.results.report import main as report_main
 from coach.results.store import ResultsStore, default_path, default_store
 from scripts.scale_check import pg_rows
@@ -54,7 +56,7 @@ def test_schema_types_and_version(store: ResultsStore, pg_url: str) -> None:
     assert types["started_at"] == types["finished_at"] == "double precision"
     assert types["seq"] == "bigint"
     assert types["moves"] == types["transcript"] == "text"
-    assert pg_rows(pg_url, "SELECT value FROM meta WHERE key = 'schema_version'") == [("1",)]
+    assert pg_rows(pg_url, "SELECT value FROM meta WHERE key = 'schema_version'") == [("2",)]
     store.add(result())
     # readable, not \\u escapes
     assert "你們的價格太貴了" in pg_rows(pg_url, "SELECT transcript FROM results")[0][0]
@@ -209,3 +211,27 @@ def test_default_store_follows_a_url_in_the_env_var(fresh_url: str, monkeypatch:
     again = default_store()
     assert again is not first and [r.result_id for r in again.results()] == ["via-default"]
     again.close()
+
+
+def test_people_sign_in_revoke_and_tokens_on_postgresql(store: ResultsStore, fresh_url: str) -> None:
+    """The people table (sign-in codes, roles) on the scale-out database, as the replicas use it."""
+    with PeopleStore(fresh_url) as people:
+        rep, code = people.invite("王小明", team="'; DROP TABLE people; --")
+        assert people.sign_in(code) == rep and people.sign_in(code[:-1] + "x") is None
+        version = people.token_version(rep.person_id)
+        assert version is not None and people.current(rep.person_id, version) == rep
+        new = people.new_code(rep.person_id)
+        assert people.sign_in(code) is None and people.sign_in(new) == rep
+        assert people.current(rep.person_id, version) is None  # the old tokens' version is gone
+        assert people.revoke(rep.person_id) and people.sign_in(new) is None
+        assert [p.team for p in people.people(role="rep")] == ["'; DROP TABLE people; --"]
+
+
+def test_assignments_and_their_team_on_postgresql(store: ResultsStore, fresh_url: str) -> None:
+    with PeopleStore(fresh_url) as people, AssignmentStore(fresh_url) as plans:
+        rep, _ = people.invite("李芳", team="华东")
+        plan = plans.add("本周", ["price_margin", "exclusivity_volume"], T0 + 86400, "trn-x", team="华东")
+        assert plans.team_of(rep.person_id) == "华东"
+        assert [a.assignment_id for a in plans.for_rep(rep.person_id, "华东")] == [plan.assignment_id]
+        assert plans.all()[0].drill_ids == ("price_margin", "exclusivity_volume")
+        assert plans.remove(plan.assignment_id) and plans.for_rep(rep.person_id, "华东") == []
