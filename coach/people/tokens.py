@@ -15,8 +15,6 @@ import base64
 import hashlib
 import hmac
 import json
-import os
-import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +22,7 @@ from typing import Optional, Tuple
 
 from coach import settings
 from coach.errors import CoachError
+from coach.secret_file import read_or_create, replace
 from coach.settings import STATE_DIR
 
 SECRET_FILE = STATE_DIR / "chat_secret"
@@ -41,24 +40,12 @@ class Claims:
     expires: int
 
 
-def _create(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(secrets.token_hex(32))
-
-
 def signing_secret(path: Path = SECRET_FILE) -> bytes:
     """$COACH_CHAT_SECRET, else a random secret created once in .state/ (so tokens survive restarts)."""
     configured = settings.current().chat_secret
     if configured:
         return configured.encode()
-    if not path.is_file():
-        try:
-            _create(path)
-        except FileExistsError:  # another process created it first: use theirs
-            pass
-    return path.read_text().strip().encode()
+    return read_or_create(path, "COACH_CHAT_SECRET").encode()
 
 
 def rotate_key(path: Path = SECRET_FILE) -> Path:
@@ -66,10 +53,7 @@ def rotate_key(path: Path = SECRET_FILE) -> Path:
     if settings.current().chat_secret:
         raise CoachError("COACH_CHAT_SECRET is set, so the key is not in a file: set a new value in the "
                          "environment of every Rasa server and restart them.")
-    fresh = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
-    _create(fresh)
-    os.replace(fresh, path)
-    return path
+    return replace(path)
 
 
 class SigningKey:

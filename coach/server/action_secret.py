@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-import os
-import secrets
 import threading
 from pathlib import Path
 from typing import Any, Optional
@@ -25,6 +23,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from coach import settings
+from coach.secret_file import read_or_create
 from coach.settings import STATE_DIR
 
 logger = logging.getLogger(__name__)
@@ -37,31 +36,11 @@ _sender_installed = False
 
 
 def actions_secret(path: Path = SECRET_FILE) -> str:
-    """COACH_ACTIONS_SECRET, else the secret in `path`, created once (0600) if it is missing.
-
-    Created under a temporary name and linked into place, so two processes starting together
-    never read a half-written file: the second one reads the first one's secret.
-    """
+    """COACH_ACTIONS_SECRET, else the secret in `path`, created once (0600) if it is missing."""
     configured = settings.current().actions_secret
     if configured:
         return configured
-    if not path.is_file():
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            pass  # another process made it first: use theirs
-        finally:
-            temporary.unlink()
-    secret = path.read_text(encoding="utf-8").strip()
-    if not secret:
-        raise RuntimeError(f"{path} is empty: delete it (a new secret is created) "
-                           "or set COACH_ACTIONS_SECRET")
-    return secret
+    return read_or_create(path, "COACH_ACTIONS_SECRET")
 
 
 def attach(endpoint: Any, secret: Optional[str] = None) -> None:
