@@ -25,8 +25,8 @@ DRILL_VERDICT = 0
 @dataclass
 class Sources:
     people: Callable[[], Any]  # a PeopleStore (coach/people/store.py)
-    results: Callable[[], List[Any]]  # every stored DrillResult
-    library: Callable[[], Any]  # the DrillLibrary: .all(), .get(id), maybe .status()
+    results: Callable[..., List[Any]]  # results(rep_id=None): stored DrillResults, all or one rep's
+    library: Callable[[], Any]  # the DrillLibrary: .all(), .get(id), .status()
     assignments: Callable[[], Any]  # an AssignmentStore
     now: Callable[[], float] = time.time
 
@@ -36,7 +36,7 @@ def default_sources() -> Sources:
     from coach.people.store import default_people
     from coach.results.store import default_store
 
-    return Sources(default_people, lambda: default_store().results(), default_library,
+    return Sources(default_people, lambda rep_id=None: default_store().results(rep_id), default_library,
                    plans.default_assignments)
 
 
@@ -104,7 +104,7 @@ def new_code(src: Sources, person_id: str, page: str) -> Dict[str, Any]:
 def rep_detail(src: Sources, person_id: str, lang: str) -> Dict[str, Any]:
     person = find_person(src, person_id)
     drills = src.library().all()
-    results = [r for r in src.results() if r.rep_id == person_id]
+    results = src.results(person_id)  # one rep's rows, selected in SQL
     body = analytics.rep_detail(person_id, results, src.now(), DRILL_VERDICT)
     return {**body, "person": person_json(person), "labels": objection_labels(lang),
             "pass_mark": pass_mark(drills)}
@@ -127,11 +127,12 @@ def attempt(src: Sources, result_id: str, lang: str) -> Dict[str, Any]:
 
 def drills(src: Sources, lang: str) -> Dict[str, Any]:
     library = src.library()
-    table = analytics.drill_table(src.results(), library.all(), lang)
-    status = library.status() if hasattr(library, "status") else []
+    served = library.all()
+    table = analytics.drill_table(src.results(), served, lang)
+    status = library.status()
     # Files that need the trainer: problems to fix, or not served as written (broken, stale, too large).
     files = [f for f in status if f.get("problems") or f.get("state") not in ("ok", "draft")]
-    by_id = {d.id: d for d in library.all()}
+    by_id = {d.id: d for d in served}
     penalties = {(row["drill_id"], row["top_penalty"]) for row in table if row.get("top_penalty")}
     return {"drills": table, "files": files, "labels": objection_labels(lang),
             # the most common penalty of each drill, named as its reps read it

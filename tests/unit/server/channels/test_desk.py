@@ -61,9 +61,9 @@ class Desks:
         self.desk = Desk(self._person, self._trainer, self.sources)
         self.trainer, _ = self.people.invite("Trainer Tan", role="trainer", team="")
 
-    def _results(self) -> List[DrillResult]:
+    def _results(self, rep_id: Optional[str] = None) -> List[DrillResult]:
         self.threads.append(threading.get_ident())
-        return list(self.results)
+        return [r for r in self.results if rep_id is None or r.rep_id == rep_id]
 
     def _person(self, req: Request) -> Any:
         header = req.headers.get("authorization", "")
