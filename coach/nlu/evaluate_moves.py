@@ -9,6 +9,7 @@ coach.moves.evaluate's; this module only adds what needs Rasa.
   python -m coach.nlu.evaluate_moves check   [--model models/coach.tar.gz]    # exit 1 below the gate
   python -m coach.nlu.evaluate_moves markdown docs/moves.md [--model ...]
   python -m coach.nlu.evaluate_moves cv       # cross-validation on the TRAINING replies (threshold choice)
+  python -m coach.nlu.evaluate_moves dev      # the development set (choices CV leaves open), outside Rasa
 """
 from __future__ import annotations
 
@@ -73,7 +74,7 @@ def measure(args: argparse.Namespace) -> tuple[list[Item], Figures]:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("command", choices=("check", "markdown", "cv"))
+    parser.add_argument("command", choices=("check", "markdown", "cv", "dev"))
     parser.add_argument("output", nargs="?", type=Path, help="markdown file to write (markdown command)")
     parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--heldout", type=Path, default=HELDOUT)
@@ -86,6 +87,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "cv":
         print(cross_validate())
+        return 0
+    if args.command == "dev":
+        from coach.moves.development import dev_report
+
+        print(dev_report())
         return 0
     if not args.model.is_file():
         print(f"error: model {args.model} not found; run `make train` first", file=sys.stderr)

@@ -51,3 +51,15 @@ def test_move_heldout_has_200_labelled_replies_in_zh_and_en_covering_every_move(
     assert scripts[HANS] >= 50 and scripts[EN] >= 50 and scripts[HANT] >= 10
     per_move = Counter(m for i in heldout for m in i.gold)
     assert all(per_move[m] >= 15 for m in generic_names()), per_move
+
+
+def test_the_move_development_set_is_not_trained_on_and_is_not_the_held_out_set():
+    from coach.moves.development import DEV
+    from coach.moves.evaluate import TRAIN
+
+    dev = {_key(i.text) for i in read_heldout(DEV)}
+    training = {_key(t) for path in TRAIN for t, _ in read_replies(path)}
+    heldout = {_key(i.text) for i in read_heldout(MOVES_HELDOUT)}
+    assert len(dev) >= 400
+    assert not dev & training, f"development replies in the training files: {sorted(dev & training)}"
+    assert not dev & heldout, f"development replies in the held-out set: {sorted(dev & heldout)}"

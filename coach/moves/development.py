@@ -1,0 +1,43 @@
+"""The development set: where choices that cross-validation leaves open are made (never held-out data).
+
+A model with the deployed settings (or with the overrides given) is trained, outside Rasa, on the same
+training files as the pipeline's MoveClassifier, and scored on tests/moves/dev.yml.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from coach.content.moves import generic_names
+from coach.moves.evaluate import TRAIN, Item, counts, exact_share, f1, micro_f1, read_heldout
+from coach.settings import PROJECT_ROOT
+
+DEV = PROJECT_ROOT / "tests" / "moves" / "dev.yml"
+
+
+def score_dev(path: Path = DEV, **settings: Any) -> tuple[list[Item], float, float]:
+    """(items with predictions, micro-F1, exactly-right share) on the development set."""
+    from coach.moves.model import MoveModel, read_replies
+    from coach.nlp.tokens import tokenize
+
+    replies = [r for p in TRAIN for r in read_replies(p)]
+    model = MoveModel(**settings).fit([tokenize(t) for t, _ in replies], [t for t, _ in replies],
+                                      [m for _, m in replies])
+    items = read_heldout(path)
+    for item, moves in zip(items, model.predict([tokenize(i.text) for i in items],
+                                                [i.text for i in items]), strict=True):
+        item.predicted = frozenset(moves)
+    return items, micro_f1(items), exact_share(items)
+
+
+def dev_report(path: Path = DEV) -> str:
+    """The figures and a per-move table, as `python -m coach.nlu.evaluate_moves dev` prints them."""
+    items, micro, exact = score_dev(path)
+    lines = [f"development set {path.name}: {len(items)} replies, micro-F1 {micro:.3f}, "
+             f"exactly right {exact:.3f}", "", "| move | precision | recall | F1 | support |",
+             "|---|---|---|---|---|"]
+    for move in generic_names():
+        tp, fp, fn = counts(items, {move})
+        p, r, score = f1(tp, fp, fn)
+        lines.append(f"| {move} | {p:.3f} | {r:.3f} | {score:.3f} | {tp + fn} |")
+    return "\n".join(lines)
