@@ -30,11 +30,10 @@ CONFIG = PROJECT_ROOT / "config.yml"
 # that get a card. out_of_scope and the conversation/drill intents are reported, not averaged in.
 SCORED_INTENTS: tuple[str, ...] = OBJECTION_INTENTS + SITUATION_INTENTS
 OUT_OF_SCOPE = "out_of_scope"
-# The product's bars (targets) and what `make test` enforces (gates). The gates stand at the level
-# reached, rounded down, where that is below target; the report names each such figure BELOW TARGET.
-# Raise them as the figures rise, never above the target.
-TARGET_MACRO_F1, MIN_MACRO_F1 = 0.97, 0.95  # macro-F1 over SCORED_INTENTS on the held-out set
-TARGET_INTENT_F1, MIN_INTENT_F1 = 0.90, 0.88  # every scored intent
+# The product's bars (targets) and what `make test` enforces (gates): the targets, now that they are met.
+# A gate below its target would stand at the level reached, and the report would name it BELOW TARGET.
+TARGET_MACRO_F1, MIN_MACRO_F1 = 0.97, 0.97  # macro-F1 over SCORED_INTENTS on the held-out set
+TARGET_INTENT_F1, MIN_INTENT_F1 = 0.90, 0.90  # every scored intent
 TARGET_MARGIN, MIN_MARGIN = 0.01, 0.01  # the shipped pipeline beats the TF-IDF baseline's macro-F1 by this
 MAX_OOS_CARDS = 0  # gate: out-of-scope held-out lines given an objection/situation intent at card confidence
 
