@@ -9,10 +9,21 @@ from pathlib import Path
 from typing import Any
 
 from coach.content.moves import generic_names
-from coach.moves.evaluate import TRAIN, Item, counts, exact_share, f1, micro_f1, read_heldout
+from coach.moves.evaluate import (
+    TRAIN,
+    Item,
+    counts,
+    exact_share,
+    f1,
+    key_move_items,
+    micro_f1,
+    read_heldout,
+    read_key_moves,
+)
 from coach.settings import PROJECT_ROOT
 
 DEV = PROJECT_ROOT / "tests" / "moves" / "dev.yml"
+KEY_DEV = PROJECT_ROOT / "tests" / "moves" / "keymoves_dev.yml"
 
 
 def score_dev(path: Path = DEV, **settings: Any) -> tuple[list[Item], float, float]:
@@ -40,4 +51,7 @@ def dev_report(path: Path = DEV) -> str:
         tp, fp, fn = counts(items, {move})
         p, r, score = f1(tp, fp, fn)
         lines.append(f"| {move} | {p:.3f} | {r:.3f} | {score:.3f} | {tp + fn} |")
+    keys = key_move_items(read_key_moves(KEY_DEV))
+    lines += ["", f"key moves from `examples` alone, {KEY_DEV.name}: {len(keys)} replies, "
+              f"micro-F1 {micro_f1(keys):.3f}"]
     return "\n".join(lines)

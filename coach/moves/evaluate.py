@@ -63,12 +63,12 @@ class Bar:
         return value >= level if self.higher_is_better else value <= level
 
 
-# The generic-move gates are below target: the level reached (0.853 and 0.683 when set, after the
-# training replies were widened), rounded down to two decimals; docs/moves.md names them BELOW
-# TARGET. Raise them as the figures rise, never above the target.
+# The generic-move gates are below target: the level reached (0.876 and 0.716 when set, after the
+# training replies were widened to 7,500), rounded down to two decimals; docs/moves.md names them
+# BELOW TARGET. Raise them as the figures rise, never above the target.
 GATE = (
-    Bar("generic_f1", "micro-F1 over the generic moves", HELDOUT, 0.90, 0.85),
-    Bar("exact", "share of replies whose move set is exactly right", HELDOUT, 0.75, 0.68),
+    Bar("generic_f1", "micro-F1 over the generic moves", HELDOUT, 0.90, 0.87),
+    Bar("exact", "share of replies whose move set is exactly right", HELDOUT, 0.75, 0.71),
     Bar("key_f1", "key-move F1 from `examples` alone (no phrases, no patterns)", KEYMOVES, 0.85, 0.85),
     Bar("false_concessions", "false concessions on negated give-aways", NEGATION, 0, 0,
         higher_is_better=False),

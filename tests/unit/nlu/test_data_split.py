@@ -63,3 +63,18 @@ def test_the_move_development_set_is_not_trained_on_and_is_not_the_held_out_set(
     assert len(dev) >= 400
     assert not dev & training, f"development replies in the training files: {sorted(dev & training)}"
     assert not dev & heldout, f"development replies in the held-out set: {sorted(dev & heldout)}"
+
+
+def test_the_key_move_development_set_is_neither_an_example_nor_held_out():
+    from coach.content.library import default_library
+    from coach.moves.development import KEY_DEV
+    from coach.moves.evaluate import KEYMOVES, read_key_moves
+
+    dev = {_key(i.text) for i in read_key_moves(KEY_DEV)}
+    library = default_library()
+    examples = {_key(e) for drill in library.all() for move in drill.key_moves.values()
+                for e in move.examples}
+    heldout = {_key(i.text) for i in read_key_moves(KEYMOVES)}
+    assert len(dev) >= 100
+    assert not dev & examples, f"key-move development replies among the drills' examples: {dev & examples}"
+    assert not dev & heldout, f"key-move development replies in the held-out set: {dev & heldout}"
