@@ -28,12 +28,11 @@ KEY_DEV = PROJECT_ROOT / "tests" / "moves" / "keymoves_dev.yml"
 
 def score_dev(path: Path = DEV, **settings: Any) -> tuple[list[Item], float, float]:
     """(items with predictions, micro-F1, exactly-right share) on the development set."""
-    from coach.moves.model import MoveModel, read_replies
+    from coach.moves.model import MoveModel, training_set
     from coach.nlp.tokens import tokenize
 
-    replies = [r for p in TRAIN for r in read_replies(p)]
-    model = MoveModel(**settings).fit([tokenize(t) for t, _ in replies], [t for t, _ in replies],
-                                      [m for _, m in replies])
+    texts, labels, weights = training_set(TRAIN)
+    model = MoveModel(**settings).fit([tokenize(t) for t in texts], texts, labels, weights)
     items = read_heldout(path)
     for item, moves in zip(items, model.predict([tokenize(i.text) for i in items],
                                                 [i.text for i in items]), strict=True):

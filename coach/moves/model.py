@@ -25,19 +25,20 @@ from sklearn.linear_model import LogisticRegression
 from coach.content.moves import generic_names
 
 # Chosen by 5-fold cross-validation on the training replies (`python -m coach.nlu.evaluate_moves cv`,
-# docs/moves.md) and, where cross-validation is flat, on a development set (tests/moves/dev.yml: 420
-# replies written and labelled for this by someone who saw neither the training replies nor the
-# held-out files; `python -m coach.nlu.evaluate_moves dev`), never on held-out data. On 7,500 training
-# replies the cross-validated micro-F1 is 0.910-0.912 for any threshold from 0.4 to 0.5; on the
-# development set 0.4 gives 0.910 micro-F1 and 0.776 exactly-right replies, 0.45 0.902 and 0.760.
-# refer_up keeps its lower cut (+0.03 cross-validated F1 when it was set); concession stays at 0.5 so
-# that a refused give-away is not read as one. C = 100 goes with FALLBACK below: together (sharper
-# probabilities, and an unsure reply still gets its likeliest move) they raised the cross-validated
-# exactly-right share by 0.014-0.016. liblinear fits the thirteen models ~10x faster than lbfgs, with
-# the same cross-validated figures.
+# docs/moves.md) and, where cross-validation is flat, on a development set (tests/moves/dev.yml: 418
+# replies written and labelled for this by someone who saw neither the training replies nor the held-out
+# files; `python -m coach.nlu.evaluate_moves dev`), never on held-out data. On 7,500 training replies the
+# cross-validated micro-F1 is 0.910-0.912 for any threshold from 0.4 to 0.5; on the development set 0.4
+# gives 0.910 micro-F1 and 0.776 exactly-right replies, 0.45 0.902 and 0.760 (0.4 still leads with 8,700).
+# refer_up keeps its lower cut (+0.03 cross-validated F1 when it was set). The moves that cost the rep
+# points or fail the drill (concession, argue, overpromise) stay at 0.5: an unfair penalty costs more than
+# a missed one, and on the development set 0.5 for them changes neither figure. C = 100 goes with FALLBACK
+# below: together (sharper probabilities, and an unsure reply still gets its likeliest move) they raised
+# the cross-validated exactly-right share by 0.014-0.016. liblinear fits the thirteen models ~10x faster
+# than lbfgs, with the same cross-validated figures.
 C = 100.0
 THRESHOLD = 0.4
-PER_MOVE_THRESHOLDS = {"refer_up": 0.3, "concession": 0.5}
+PER_MOVE_THRESHOLDS = {"refer_up": 0.3, "concession": 0.5, "argue": 0.5, "overpromise": 0.5}
 # Two readings of the same thing that exclude each other by definition (data/moves/moves.yml): a
 # give-away is either tied to something in return or not; an exit either keeps a next contact or
 # drops the customer. When both pass their thresholds, the likelier one stands (no training reply
@@ -74,6 +75,23 @@ def read_replies(path: Path) -> list[tuple[str, list[str]]]:
     with Path(path).open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
     return [(item["text"], list(item.get("moves") or [])) for item in data["replies"]]
+
+
+def training_set(paths: Iterable[Path]) -> tuple[list[str], list[list[str]], list[float]]:
+    """Texts, move lists and sample weights of replies files; a file's top-level `weight` (default 1)
+    applies to each of its replies (playbook_lines.yml: the playbook is the reference)."""
+    texts: list[str] = []
+    labels: list[list[str]] = []
+    weights: list[float] = []
+    for path in paths:
+        with Path(path).open(encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+        weight = float(data.get("weight", 1.0))
+        for item in data["replies"]:
+            texts.append(item["text"])
+            labels.append(list(item.get("moves") or []))
+            weights.append(weight)
+    return texts, labels, weights
 
 
 def _is_negator(tokens: Sequence[str], i: int) -> bool:
@@ -179,8 +197,9 @@ class MoveModel:
         self._models: dict[str, LogisticRegression] = {}
 
     def fit(self, tokens: Sequence[Sequence[str]], texts: Sequence[str],
-            labels: Sequence[Iterable[str]]) -> MoveModel:
-        """`texts` are kept in the signature for callers; the features come from the tokens."""
+            labels: Sequence[Iterable[str]], weights: Optional[Sequence[float]] = None) -> MoveModel:
+        """`texts` are kept in the signature for callers; the features come from the tokens.
+        `weights`: one per reply (default 1)."""
         sets = [set(row) for row in labels]
         unknown = {m for row in sets for m in row} - set(self.labels)
         if unknown:
@@ -193,7 +212,8 @@ class MoveModel:
                 raise ValueError(f"move '{move}' needs both positive and negative training replies")
             model = LogisticRegression(C=self.c, class_weight=self.class_weight, solver="liblinear",
                                        max_iter=3000, random_state=0)
-            self._models[move] = model.fit(x, y)
+            sample_weight = None if weights is None else np.asarray(weights, dtype=float)
+            self._models[move] = model.fit(x, y, sample_weight=sample_weight)
         return self
 
     def scores(self, tokens: Sequence[Sequence[str]], texts: Sequence[str]) -> list[dict[str, float]]:

@@ -18,7 +18,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from coach.moves.model import FALLBACK, PER_MOVE_THRESHOLDS, THRESHOLD, C, MoveModel, read_replies
+from coach.moves.model import FALLBACK, PER_MOVE_THRESHOLDS, THRESHOLD, C, MoveModel, training_set
 from coach.nlu.stored_model import StoredModelComponent
 
 logger = logging.getLogger(__name__)
@@ -40,29 +40,26 @@ class MoveClassifier(StoredModelComponent[MoveModel]):
         return {"training_files": ["data/moves/train.yml", "data/moves/playbook_lines.yml"],
                 "threshold": THRESHOLD, "thresholds": dict(PER_MOVE_THRESHOLDS), "c": C, "fallback": FALLBACK}
 
-    def _replies(self) -> list[tuple[str, list[str]]]:
-        replies = []
+    def _replies(self) -> tuple[list[str], list[list[str]], list[float]]:
         for name in self._config["training_files"]:
             path = Path(name)
             if not path.is_file():
                 raise FileNotFoundError(f"MoveClassifier: training file '{path}' (config.yml, "
                                         "training_files) does not exist; fix the path, or for "
                                         "playbook_lines.yml run `python -m coach.moves.playbook_lines`.")
-            replies += read_replies(path)
-        return replies
+        return training_set(Path(name) for name in self._config["training_files"])
 
     def train(self, training_data: TrainingData) -> Resource:
         from coach.nlp.tokens import tokenize  # the same tokens SpacyTokenizer gives the pipeline
 
-        replies = self._replies()
-        texts = [text for text, _ in replies]
+        texts, labels, weights = self._replies()
         fallback = self._config.get("fallback", FALLBACK)
         model = MoveModel(threshold=float(self._config["threshold"]), c=float(self._config["c"]),
                           thresholds={m: float(t) for m, t in (self._config["thresholds"] or {}).items()},
                           fallback=None if fallback is None else float(fallback))
-        model.fit([tokenize(t) for t in texts], texts, [moves for _, moves in replies])
+        model.fit([tokenize(t) for t in texts], texts, labels, weights)
         resource = self._keep(model)
-        logger.info("MoveClassifier: trained on %d replies from %s", len(replies),
+        logger.info("MoveClassifier: trained on %d replies from %s", len(texts),
                     ", ".join(self._config["training_files"]))
         return resource
 

@@ -27,7 +27,7 @@ from coach.drill.scoring import score
 from coach.drill.session import DrillSession
 from coach.i18n import EN, HANS, localize
 from coach.moves.matcher import detect_moves
-from coach.moves.model import MoveModel, read_replies
+from coach.moves.model import MoveModel, training_set
 from coach.nlp.tokens import tokenize
 from coach.replies import drills as replies
 from coach.settings import DRILLS_DIR, MOVE_REPLIES
@@ -38,9 +38,8 @@ LANGS = {"zh": HANS, "en": EN}
 @lru_cache(maxsize=1)
 def generic_model() -> MoveModel:
     """The generic move model as the NLU component trains it: same replies, same tokens."""
-    rows = [row for path in MOVE_REPLIES if path.is_file() for row in read_replies(path)]
-    texts = [text for text, _ in rows]
-    return MoveModel().fit([tokenize(t) for t in texts], texts, [moves for _, moves in rows])
+    texts, labels, weights = training_set(path for path in MOVE_REPLIES if path.is_file())
+    return MoveModel().fit([tokenize(t) for t in texts], texts, labels, weights)
 
 
 @dataclass

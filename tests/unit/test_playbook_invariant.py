@@ -21,7 +21,7 @@ from coach.content.drills import Drill, Stage, Step, drill_files, load_drill
 from coach.content.playbook import Branch, Playbook, SampleLine, default_playbook
 from coach.drill import engine
 from coach.i18n import EN, HANS
-from coach.moves.matcher import detect_moves
+from coach.moves.matcher import detect_moves, prepare_all
 from coach.moves.model import MoveModel
 from coach.nlp.tokens import tokenize
 from coach.service.dry_run import generic_model
@@ -45,9 +45,15 @@ class Case:
     may_close: bool  # the line is a goal move of the case: ending the drill with the goal is right
 
 
-@pytest.fixture(scope="session")
-def model() -> MoveModel:
-    """The generic move model, trained in-process on the same replies the NLU component learns."""
+@pytest.fixture(scope="module")
+def model(shipped: list[Drill]) -> MoveModel:
+    """The generic move model, trained in-process on the same replies the NLU component learns.
+
+    The drills' matchers add their phrases to jieba's one dictionary, which changes how later text is
+    cut. They are all compiled first, so that the model learns and reads with the same tokens (in the
+    coach, training and reading both happen in the Rasa process, which compiles no matcher).
+    """
+    prepare_all(shipped)
     return generic_model()
 
 
