@@ -60,7 +60,7 @@ train: setup
 	@$(MAKE) --no-print-directory $(MODEL)
 
 $(MODEL): $(TRAIN_INPUTS) $(SPACY)
-	@echo "[train] training data changed: training $(MODEL) (about 1 minute on 2 cores)"
+	@echo "[train] training data changed: training $(MODEL) (about 3 minutes on 2 cores)"
 	@start=$$(date +%s); \
 	$(RASA) train --config config.yml --domain domain.yml --data data/nlu data/rules.yml data/stories.yml \
 	  --out models --fixed-model-name coach --force; \
