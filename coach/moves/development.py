@@ -8,15 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from coach.content.moves import generic_names
 from coach.moves.evaluate import (
     TRAIN,
     Item,
-    counts,
     exact_share,
-    f1,
     key_move_items,
     micro_f1,
+    per_label,
     read_heldout,
     read_key_moves,
 )
@@ -46,10 +44,7 @@ def dev_report(path: Path = DEV) -> str:
     lines = [f"development set {path.name}: {len(items)} replies, micro-F1 {micro:.3f}, "
              f"exactly right {exact:.3f}", "", "| move | precision | recall | F1 | support |",
              "|---|---|---|---|---|"]
-    for move in generic_names():
-        tp, fp, fn = counts(items, {move})
-        p, r, score = f1(tp, fp, fn)
-        lines.append(f"| {move} | {p:.3f} | {r:.3f} | {score:.3f} | {tp + fn} |")
+    lines += [f"| {m} | {p:.3f} | {r:.3f} | {f:.3f} | {n} |" for m, p, r, f, n in per_label(items)]
     keys = key_move_items(read_key_moves(KEY_DEV))
     lines += ["", f"key moves from `examples` alone, {KEY_DEV.name}: {len(keys)} replies, "
               f"micro-F1 {micro_f1(keys):.3f}"]

@@ -70,11 +70,17 @@ _SCOPE_END = frozenset({",", "，", ".", "。", ";", "；", "!", "！", "?", "�
                         "but", "however", "though", "although", "except"})
 
 
-def read_replies(path: Path) -> list[tuple[str, list[str]]]:
-    """[(text, [move, ...]), ...] from a replies file (data/moves/train.yml format)."""
+def _replies_file(path: Path) -> tuple[list[tuple[str, list[str]]], float]:
+    """A replies file's [(text, [move, ...]), ...] and its top-level `weight` (default 1)."""
     with Path(path).open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
-    return [(item["text"], list(item.get("moves") or [])) for item in data["replies"]]
+    rows = [(item["text"], list(item.get("moves") or [])) for item in data["replies"]]
+    return rows, float(data.get("weight", 1.0))
+
+
+def read_replies(path: Path) -> list[tuple[str, list[str]]]:
+    """[(text, [move, ...]), ...] from a replies file (data/moves/train.yml format)."""
+    return _replies_file(path)[0]
 
 
 def training_set(paths: Iterable[Path]) -> tuple[list[str], list[list[str]], list[float]]:
@@ -84,13 +90,10 @@ def training_set(paths: Iterable[Path]) -> tuple[list[str], list[list[str]], lis
     labels: list[list[str]] = []
     weights: list[float] = []
     for path in paths:
-        with Path(path).open(encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-        weight = float(data.get("weight", 1.0))
-        for item in data["replies"]:
-            texts.append(item["text"])
-            labels.append(list(item.get("moves") or []))
-            weights.append(weight)
+        rows, weight = _replies_file(path)
+        texts += [text for text, _ in rows]
+        labels += [moves for _, moves in rows]
+        weights += [weight] * len(rows)
     return texts, labels, weights
 
 
@@ -206,13 +209,13 @@ class MoveModel:
             raise ValueError(f"unknown move names in training data: {sorted(unknown)}; "
                              f"allowed: {', '.join(self.labels)} (data/moves/moves.yml)")
         x = self._features.fit_transform(tokens)
+        sample_weight = None if weights is None else np.asarray(weights, dtype=float)
         for move in self.labels:
             y = np.array([move in row for row in sets], dtype=int)
             if y.sum() == 0 or y.sum() == len(y):
                 raise ValueError(f"move '{move}' needs both positive and negative training replies")
             model = LogisticRegression(C=self.c, class_weight=self.class_weight, solver="liblinear",
                                        max_iter=3000, random_state=0)
-            sample_weight = None if weights is None else np.asarray(weights, dtype=float)
             self._models[move] = model.fit(x, y, sample_weight=sample_weight)
         return self
 
