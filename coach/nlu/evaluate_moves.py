@@ -10,6 +10,7 @@ coach.moves.evaluate's; this module only adds what needs Rasa.
   python -m coach.nlu.evaluate_moves markdown docs/moves.md [--model ...]
   python -m coach.nlu.evaluate_moves cv       # cross-validation on the TRAINING replies (threshold choice)
   python -m coach.nlu.evaluate_moves dev      # the development set (choices CV leaves open), outside Rasa
+  python -m coach.nlu.evaluate_moves cues [--patterns FILE]  # what each move's cue phrases add (CV, dev)
 """
 from __future__ import annotations
 
@@ -26,7 +27,6 @@ from coach.moves.evaluate import (
     Figures,
     Item,
     apply_drills,
-    cross_validate,
     figures,
     gate_failures,
     gate_table,
@@ -36,7 +36,7 @@ from coach.moves.evaluate import (
     read_key_moves,
     report,
 )
-from coach.settings import MODEL
+from coach.settings import MODEL, MOVE_PATTERNS
 
 
 def nlu_moves(texts: Sequence[str], model: Path) -> list[list[str]]:
@@ -74,24 +74,32 @@ def measure(args: argparse.Namespace) -> tuple[list[Item], Figures]:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("command", choices=("check", "markdown", "cv", "dev"))
+    parser.add_argument("command", choices=("check", "markdown", "cv", "dev", "cues"))
     parser.add_argument("output", nargs="?", type=Path, help="markdown file to write (markdown command)")
     parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--heldout", type=Path, default=HELDOUT)
     parser.add_argument("--keymoves", type=Path, default=KEYMOVES)
     parser.add_argument("--negation", type=Path, default=NEGATION)
+    parser.add_argument("--patterns", type=Path, default=MOVE_PATTERNS, help="cue phrases (cues command)")
     return parser
 
 
 def main(argv: Optional[list[str]] = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "cv":
+        from coach.moves.crossval import cross_validate
+
         print(cross_validate())
         return 0
     if args.command == "dev":
         from coach.moves.development import dev_report
 
         print(dev_report())
+        return 0
+    if args.command == "cues":
+        from coach.moves.development import cue_report
+
+        print(cue_report(args.patterns))
         return 0
     if not args.model.is_file():
         print(f"error: model {args.model} not found; run `make train` first", file=sys.stderr)

@@ -70,7 +70,7 @@ class MoveClassifier(StoredModelComponent[MoveModel]):
             text = message.get(TEXT) or ""
             tokens = [t.text for t in message.get(TOKENS_NAMES[TEXT]) or []]
             scores = self._model.scores([tokens], [text])[0]
-            found = self._model.chosen(scores)
+            found = self._model.chosen(scores, self._model.counts([tokens])[0])
             message.set(MOVES, found, add_to_output=True)
             message.set(MOVE_SCORES, {m: round(p, 3) for m, p in scores.items()}, add_to_output=True)
         return messages

@@ -54,7 +54,8 @@ def test_header_names_date_commit_and_machine():
 
 
 def test_markdown_writes_the_whole_report(tmp_path, monkeypatch):
-    monkeypatch.setattr(evaluate, "cross_validate", lambda: "CV TABLE")  # minutes of fitting otherwise
+    # cross-validation takes minutes of fitting
+    monkeypatch.setattr("coach.moves.crossval.cross_validate", lambda: "CV TABLE")
     out = tmp_path / "moves.md"
     evaluate.markdown(ITEMS, out)
     text = out.read_text(encoding="utf-8")

@@ -65,7 +65,7 @@ def test_a_missing_held_out_file_fails_and_says_so(perfect_nlu, model, tmp_path,
 
 
 def test_markdown_writes_the_report(perfect_nlu, monkeypatch, model, tmp_path):
-    monkeypatch.setattr("coach.moves.evaluate.cross_validate", lambda: "CV TABLE")
+    monkeypatch.setattr("coach.moves.crossval.cross_validate", lambda: "CV TABLE")
     out = tmp_path / "moves.md"
     assert evaluate_moves.main(["markdown", str(out), "--model", str(model)]) == 0
     text = out.read_text(encoding="utf-8")
