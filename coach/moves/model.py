@@ -56,6 +56,7 @@ NO_FALLBACK = frozenset({"concession"})
 # points (STRICT). 5-fold cross-validation on 9,116 replies: micro-F1 0.916 -> 0.920, exactly right 0.816
 # -> 0.829; the development set 0.924 -> 0.928 (exactly right 0.811 both). The cut-offs, where
 # cross-validation was flat (0.3-0.45 and 0.55-0.65 within 0.001), were chosen on the development set.
+# liblinear (one-vs-rest) fits the count in 0.7 s against lbfgs's 8 s, with the same cross-validated figures.
 COUNT_ADD = 0.35
 COUNT_KEEP = 0.6
 COUNT_C = 10.0
@@ -232,7 +233,7 @@ class MoveModel:
             self._models[move] = model.fit(x, y, sample_weight=sample_weight)
         if self.count:
             sizes = np.minimum([len(row) for row in sets], MAX_COUNT)
-            count_model = LogisticRegression(C=COUNT_C, max_iter=3000)
+            count_model = LogisticRegression(C=COUNT_C, solver="liblinear", max_iter=3000, random_state=0)
             self._count = count_model.fit(x, sizes, sample_weight=sample_weight)
         return self
 

@@ -164,9 +164,11 @@ def test_the_dry_run_panel_shows_each_line_and_html_as_text(browser, servers, co
         tab(page, "try")
         page.select_option("#try-drill", "price_margin")
         page.fill("#try-line", "<img src=x onerror=alert(1)> 您是怕卖不动，还是利润薄？")
+        # the first dry run trains the move model; Send stays disabled until it is ready
+        expect(page.locator("#try-send")).to_be_enabled(timeout=120_000)
         page.click("#try-send")
         turn = page.locator(".desk-try-turn")
-        expect(turn).to_have_count(1, timeout=120_000)  # the first dry run trains the move model
+        expect(turn).to_have_count(1, timeout=120_000)
         expect(turn).to_contain_text("<img src=x")
         expect(turn.locator("img")).to_have_count(0)
         expect(turn).to_contain_text(UI["desk_feedback"])
