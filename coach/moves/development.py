@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from coach.content.moves import generic_names
 from coach.moves.evaluate import (
     TRAIN,
     Item,
@@ -22,6 +23,9 @@ from coach.moves.model import PER_MOVE_THRESHOLDS, read_replies
 from coach.settings import PROJECT_ROOT
 
 DEV = PROJECT_ROOT / "tests" / "moves" / "dev.yml"
+SECOND_READERS = {DEV: PROJECT_ROOT / "tests" / "moves" / "dev_second_reader.yml",
+                  PROJECT_ROOT / "tests" / "moves" / "heldout.yml":
+                      PROJECT_ROOT / "tests" / "moves" / "heldout_second_reader.yml"}
 KEY_DEV = PROJECT_ROOT / "tests" / "moves" / "keymoves_dev.yml"
 
 
@@ -84,4 +88,25 @@ def cue_report(patterns: Path) -> str:
              "|---|---|---|---|---|---|"]
     for name, items in (("cross-validation", cv), ("development set", dev)):
         lines += _cue_rows(name, items, [set(matcher.find(i.text)) for i in items])
+    return "\n".join(lines)
+
+
+def agreement(labelled: Path, second: Path) -> tuple[int, float, float]:
+    """(replies, micro-F1, exactly-right share) of a second reader's labels against a set's own labels,
+    over the generic moves: how far two people agree, the ceiling a model's figures are read against."""
+    first, other = read_heldout(labelled), read_heldout(second)
+    if [i.text for i in first] != [i.text for i in other]:
+        raise ValueError(f"{second}: its replies must be {labelled}'s, in the same order")
+    generic = set(generic_names())
+    items = [Item(a.text, a.gold & generic, None, b.gold & generic)
+             for a, b in zip(first, other, strict=True)]
+    return len(items), micro_f1(items), exact_share(items)
+
+
+def agreement_report() -> str:
+    """The agreement between each labelled set and its second reader, as a small table."""
+    lines = ["| replies | second reader | micro-F1 | exactly right |", "|---|---|---|---|"]
+    for labelled, second in SECOND_READERS.items():
+        n, micro, exact = agreement(labelled, second)
+        lines.append(f"| {labelled.name} ({n}) | {second.name} | {micro:.3f} | {exact:.3f} |")
     return "\n".join(lines)

@@ -11,6 +11,7 @@ coach.moves.evaluate's; this module only adds what needs Rasa.
   python -m coach.nlu.evaluate_moves cv       # cross-validation on the TRAINING replies (threshold choice)
   python -m coach.nlu.evaluate_moves dev      # the development set (choices CV leaves open), outside Rasa
   python -m coach.nlu.evaluate_moves cues [--patterns FILE]  # what each move's cue phrases add (CV, dev)
+  python -m coach.nlu.evaluate_moves agreement  # two people's labels for the same replies, compared
 """
 from __future__ import annotations
 
@@ -74,7 +75,7 @@ def measure(args: argparse.Namespace) -> tuple[list[Item], Figures]:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("command", choices=("check", "markdown", "cv", "dev", "cues"))
+    parser.add_argument("command", choices=("check", "markdown", "cv", "dev", "cues", "agreement"))
     parser.add_argument("output", nargs="?", type=Path, help="markdown file to write (markdown command)")
     parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--heldout", type=Path, default=HELDOUT)
@@ -95,6 +96,11 @@ def main(argv: Optional[list[str]] = None) -> int:
         from coach.moves.development import dev_report
 
         print(dev_report())
+        return 0
+    if args.command == "agreement":
+        from coach.moves.development import agreement_report
+
+        print(agreement_report())
         return 0
     if args.command == "cues":
         from coach.moves.development import cue_report
