@@ -63,12 +63,12 @@ class Bar:
         return value >= level if self.higher_is_better else value <= level
 
 
-# The generic-move gates are below target: the level reached (0.881 and 0.726 when set, with the count
+# The generic-move gates are below target: the level reached (0.884 and 0.735 when set, with the count
 # step and the seventh round of training replies), rounded down to two decimals; docs/moves.md names
 # them BELOW TARGET. Raise them as the figures rise, never above the target.
 GATE = (
     Bar("generic_f1", "micro-F1 over the generic moves", HELDOUT, 0.90, 0.88),
-    Bar("exact", "share of replies whose move set is exactly right", HELDOUT, 0.75, 0.72),
+    Bar("exact", "share of replies whose move set is exactly right", HELDOUT, 0.75, 0.73),
     Bar("key_f1", "key-move F1 from `examples` alone (no phrases, no patterns)", KEYMOVES, 0.85, 0.85),
     Bar("false_concessions", "false concessions on negated give-aways", NEGATION, 0, 0,
         higher_is_better=False),
@@ -283,8 +283,8 @@ overpromise as well as concession); the playbook's own lines weigh three replies
 reader labelled the held-out texts from moves.yml alone: against heldout.yml 0.924 micro-F1 and 0.821
 exactly right, so the targets are within human agreement; that reader, like the model, finds value and
 conditional_offer more often than heldout.yml does. The held-out figures were looked at as aggregates
-only: twenty-five gate runs (eleven in the four rounds before the seventh, four after it; the gate table
-and per-move scores) and once the counts of which move was predicted instead of a missed one. Two
+only: twenty-seven gate runs (eleven in the four rounds before the seventh, six after it; the gate
+table and per-move scores) and once the counts of which move was predicted instead of a missed one. Two
 changes were taken back after a gate run, which is a choice made on held-out data: an eighth round of
 replies (development set flat, held-out down) and relabelling on-the-spot exclusivity as overpromise only
 (two blind development readers read it so, but moves.yml's wording and the held-out figures disagree).
