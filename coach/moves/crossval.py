@@ -6,13 +6,20 @@ the tables; docs/moves.md carries them.
 """
 from __future__ import annotations
 
-from typing import Optional, Union
+from functools import lru_cache
+from typing import Optional
 
 from coach.content.moves import generic_names
 from coach.moves.evaluate import TRAIN, Item, counts, exact_share, f1, micro_f1
-from coach.moves.model import PER_MOVE_THRESHOLDS, C
+from coach.moves.model import C, MoveModel, read_replies
 
 Row = dict[str, float]
+
+
+def training_replies() -> tuple[list[str], list[frozenset[str]]]:
+    """The training replies' texts and move sets (data/moves/train.yml + playbook_lines.yml)."""
+    replies = [r for path in TRAIN for r in read_replies(path)]
+    return [t for t, _ in replies], [frozenset(m) for _, m in replies]
 
 
 def fold_scores(texts: list[str], gold: list[frozenset[str]],
@@ -21,7 +28,6 @@ def fold_scores(texts: list[str], gold: list[frozenset[str]],
     settings) that did not see it."""
     import numpy as np
 
-    from coach.moves.model import MoveModel
     from coach.nlp.tokens import tokenize
 
     tokens = [tokenize(t) for t in texts]
@@ -33,21 +39,22 @@ def fold_scores(texts: list[str], gold: list[frozenset[str]],
         train = [i for i in order if i not in held]
         model = MoveModel().fit([tokens[i] for i in train], [texts[i] for i in train],
                                 [gold[i] for i in train])
-        part_tokens = [tokens[i] for i in part]
-        fold = model.scores(part_tokens, [texts[i] for i in part])
-        for i, row, size in zip(part, fold, model.counts(part_tokens), strict=True):
+        fold, fold_sizes = model.read([tokens[i] for i in part])
+        for i, row, size in zip(part, fold, fold_sizes, strict=True):
             scores[i], sizes[i] = row, size
     return scores, sizes
 
 
-def decide(row: Row, threshold: Union[float, dict[str, float]],
-           count: Optional[int] = None) -> frozenset[str]:
-    """A plain threshold, or (a dict) the deployed decision: per-move thresholds, exclusive pairs and,
-    with `count`, the count step."""
-    if isinstance(threshold, dict):
-        from coach.moves.model import MoveModel
+@lru_cache(maxsize=1)
+def _deployed() -> MoveModel:
+    return MoveModel()  # the deployed decision needs no fitted model
 
-        return frozenset(MoveModel(thresholds=threshold).chosen(row, count))
+
+def decide(row: Row, threshold: Optional[float] = None, count: Optional[int] = None) -> frozenset[str]:
+    """A plain threshold, or (None) the deployed decision: per-move thresholds, exclusive pairs and,
+    with `count`, the count step."""
+    if threshold is None:
+        return frozenset(_deployed().chosen(row, count))
     return frozenset(m for m, p in row.items() if p >= threshold)
 
 
@@ -70,11 +77,8 @@ def cross_validate(folds: int = 5, thresholds: tuple[float, ...] = (0.3, 0.35, 0
     phrases: per threshold, with the per-move thresholds, and as deployed (with the count step);
     then each move's F1 per threshold."""
     from coach.moves.matcher import generic_matcher
-    from coach.moves.model import read_replies
 
-    replies = [r for path in TRAIN for r in read_replies(path)]
-    texts = [t for t, _ in replies]
-    gold = [frozenset(m) for _, m in replies]
+    texts, gold = training_replies()
     scores, sizes = fold_scores(texts, gold, folds)
     cues = [frozenset(generic_matcher().find(t)) for t in texts]
     lines = [f"{folds}-fold cross-validation on {len(texts)} training replies "
@@ -82,10 +86,10 @@ def cross_validate(folds: int = 5, thresholds: tuple[float, ...] = (0.3, 0.35, 0
              "| decision | classifier P | R | F1 | exactly right "
              "| + cue phrases P | R | F1 | exactly right |",
              "|---|---|---|---|---|---|---|---|---|"]
-    decisions: list[tuple[str, Union[float, dict[str, float]], bool]] = [
+    decisions: list[tuple[str, Optional[float], bool]] = [
         *((str(t), t, False) for t in thresholds),
-        ("per move (model.py), no count step", PER_MOVE_THRESHOLDS, False),
-        ("**deployed**: per move + count step", PER_MOVE_THRESHOLDS, True)]
+        ("per move (model.py), no count step", None, False),
+        ("**deployed**: per move + count step", None, True)]
     for name, threshold, with_count in decisions:
         alone = [Item(t, g, None, decide(row, threshold, size if with_count else None))
                  for t, g, row, size in zip(texts, gold, scores, sizes, strict=True)]

@@ -10,6 +10,7 @@ from typing import Any
 
 from coach.content.moves import generic_names
 from coach.moves.evaluate import (
+    HELDOUT,
     TRAIN,
     Item,
     exact_share,
@@ -19,13 +20,11 @@ from coach.moves.evaluate import (
     read_heldout,
     read_key_moves,
 )
-from coach.moves.model import PER_MOVE_THRESHOLDS, read_replies
 from coach.settings import PROJECT_ROOT
 
 DEV = PROJECT_ROOT / "tests" / "moves" / "dev.yml"
-SECOND_READERS = {DEV: PROJECT_ROOT / "tests" / "moves" / "dev_second_reader.yml",
-                  PROJECT_ROOT / "tests" / "moves" / "heldout.yml":
-                      PROJECT_ROOT / "tests" / "moves" / "heldout_second_reader.yml"}
+SECOND_READERS = {DEV: DEV.with_name("dev_second_reader.yml"),
+                  HELDOUT: HELDOUT.with_name("heldout_second_reader.yml")}
 KEY_DEV = PROJECT_ROOT / "tests" / "moves" / "keymoves_dev.yml"
 
 
@@ -74,12 +73,12 @@ def cue_report(patterns: Path) -> str:
     """Per move, what the cue phrases of `patterns` add to the classifier: in 5-fold cross-validation on
     the training replies, and on the development set. A cue set that adds more wrong moves than right
     ones costs precision for nothing (data/moves/patterns.yml keeps only those that pay)."""
-    from coach.moves.crossval import decide, fold_scores
+    from coach.moves.crossval import decide, fold_scores, training_replies
     from coach.moves.matcher import MoveMatcher, load_generic_patterns
-    replies = [r for path in TRAIN for r in read_replies(path)]
-    texts, gold = [t for t, _ in replies], [frozenset(m) for _, m in replies]
+
+    texts, gold = training_replies()
     scores, sizes = fold_scores(texts, gold, 5)
-    cv = [Item(t, g, None, decide(row, dict(PER_MOVE_THRESHOLDS), size))
+    cv = [Item(t, g, None, decide(row, None, size))
           for t, g, row, size in zip(texts, gold, scores, sizes, strict=True)]
     dev, _, _ = score_dev()
     matcher = MoveMatcher(load_generic_patterns(patterns))

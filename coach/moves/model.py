@@ -247,19 +247,23 @@ class MoveModel:
 
     def scores(self, tokens: Sequence[Sequence[str]], texts: Sequence[str]) -> list[dict[str, float]]:
         """Per reply, {move: probability}."""
-        if not self._models or not texts:
-            return [{} for _ in texts]
-        x = self._features.transform(tokens)
-        columns = {move: model.predict_proba(x)[:, 1] for move, model in self._models.items()}
-        return [{move: float(columns[move][i]) for move in self._models} for i in range(len(texts))]
+        return self.read(tokens)[0] if texts else []
 
     def counts(self, tokens: Sequence[Sequence[str]]) -> list[Optional[int]]:
         """Per reply, how many moves it likely makes (MAX_COUNT: that many or more); None without a count
         model."""
-        if self._count is None or not tokens:
-            return [None for _ in tokens]
-        x = hstack([self._features.transform(tokens), _shape(tokens)]).tocsr()
-        return [int(k) for k in self._count.predict(x)]
+        return self.read(tokens)[1]
+
+    def read(self, tokens: Sequence[Sequence[str]]) -> tuple[list[dict[str, float]], list[Optional[int]]]:
+        """Per reply, {move: probability} and the likely move count, from one pass over the features."""
+        if not self._models or not tokens:
+            return [{} for _ in tokens], [None for _ in tokens]
+        x = self._features.transform(tokens)
+        columns = {move: model.predict_proba(x)[:, 1] for move, model in self._models.items()}
+        rows = [{move: float(columns[move][i]) for move in self._models} for i in range(len(tokens))]
+        if self._count is None:
+            return rows, [None for _ in tokens]
+        return rows, [int(k) for k in self._count.predict(hstack([x, _shape(tokens)]).tocsr())]
 
     def cut(self, move: str) -> float:
         return self.thresholds.get(move, self.threshold)
@@ -283,8 +287,7 @@ class MoveModel:
 
     def predict(self, tokens: Sequence[Sequence[str]], texts: Sequence[str]) -> list[list[str]]:
         """Per reply, the moves at or above the threshold, fitted to the likely count, best first."""
-        return [self.chosen(row, count)
-                for row, count in zip(self.scores(tokens, texts), self.counts(tokens), strict=True)]
+        return [self.chosen(row, count) for row, count in zip(*self.read(tokens), strict=True)]
 
 
 def _shape(tokens: Sequence[Sequence[str]]) -> csr_matrix:

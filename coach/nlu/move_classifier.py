@@ -67,10 +67,9 @@ class MoveClassifier(StoredModelComponent[MoveModel]):
         if self._model is None:
             return messages
         for message in messages:
-            text = message.get(TEXT) or ""
             tokens = [t.text for t in message.get(TOKENS_NAMES[TEXT]) or []]
-            scores = self._model.scores([tokens], [text])[0]
-            found = self._model.chosen(scores, self._model.counts([tokens])[0])
+            (scores,), (count,) = self._model.read([tokens])
+            found = self._model.chosen(scores, count)
             message.set(MOVES, found, add_to_output=True)
             message.set(MOVE_SCORES, {m: round(p, 3) for m, p in scores.items()}, add_to_output=True)
         return messages
