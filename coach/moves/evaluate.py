@@ -311,9 +311,14 @@ def header(title: str) -> list[str]:
             "Regenerate with the command below; do not edit by hand.", ""]
 
 
-def markdown(items: list[Item], path: Union[str, Path], measured: Optional[Figures] = None) -> None:
-    """Write docs/moves.md: the gate, how detection works, the held-out figures, the threshold, the misses."""
+def markdown(items: list[Item], path: Union[str, Path], measured: Optional[Figures] = None,
+             cv_table: Optional[str] = None) -> None:
+    """Write docs/moves.md: the gate, how detection works, the held-out figures, the threshold, the misses.
+    `cv_table`: crossval.cross_validate()'s, when the caller ran it (None: run it here)."""
     from coach.moves import crossval  # it measures with this module's counts
+
+    if cv_table is None:
+        cv_table = crossval.cross_validate()
     intro = ("Regenerate: `make moves-report`. The held-out replies are in `tests/moves/` (heldout.yml, "
              "keymoves_heldout.yml, negation.yml), written separately from the training replies "
              "(`data/moves/train.yml`) and the drills' examples; "
@@ -328,6 +333,6 @@ def markdown(items: list[Item], path: Union[str, Path], measured: Optional[Figur
     text = "\n".join([*header("Move detection on held-out rep replies"), "", intro, "", *gate,
                       HOW_IT_WORKS, "", "## Generic moves and drill key moves on heldout.yml", "",
                       report(items), "",
-                      "## How the threshold was chosen", "", crossval.cross_validate(), "",
+                      "## How the threshold was chosen", "", cv_table, "",
                       "## Replies the detector got wrong", "", errors(items), ""])
     Path(path).write_text(text, encoding="utf-8")
