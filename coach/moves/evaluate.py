@@ -312,7 +312,7 @@ def header(title: str) -> list[str]:
 
 
 def markdown(items: list[Item], path: Union[str, Path], measured: Optional[Figures] = None,
-             cv_table: Optional[str] = None) -> None:
+             cv_table: Optional[str] = None, first_reader: str = "") -> None:
     """Write docs/moves.md: the gate, how detection works, the held-out figures, the threshold, the misses.
     `cv_table`: crossval.cross_validate()'s, when the caller ran it (None: run it here)."""
     from coach.moves import crossval  # it measures with this module's counts
@@ -323,7 +323,7 @@ def markdown(items: list[Item], path: Union[str, Path], measured: Optional[Figur
              "keymoves_heldout.yml, negation.yml), written separately from the training replies "
              "(`data/moves/train.yml`) and the drills' examples; "
              "`tests/unit/nlu/test_data_split.py` checks that none is used for training.")
-    gate = ["## The gate (`make test-moves`)", "", gate_table(measured or {}), "",
+    gate = ["## The gate (`make test-moves`)", "", gate_table(measured or {}), "", first_reader, "",
             "A figure below its target is named **BELOW TARGET**; `make test-moves` fails below the gate, "
             "and when a held-out file is missing. The files: `heldout.yml` (`replies: [{text, moves, "
             "drill?}]`, generic moves and, with a drill, its key moves), `keymoves_heldout.yml` (`replies: "

@@ -64,13 +64,25 @@ def predict(items: list[Item], model: Path = MODEL) -> list[Item]:
 
 
 def measure(args: argparse.Namespace) -> tuple[list[Item], Figures]:
-    """The held-out items (predicted) and the gate's figures; a missing file gives None, not a skip."""
-    heldout = read_heldout(args.heldout) if args.heldout.is_file() else None
+    """The held-out items (predicted; generic moves settled by three readers, coach/moves/readers.py) and
+    the gate's figures; a missing file gives None, not a skip."""
+    from coach.moves.readers import settled
+
+    heldout = settled(args.heldout) if args.heldout.is_file() else None
     negation = read_heldout(args.negation) if args.negation.is_file() else None
     both = (heldout or []) + (negation or [])
     predict(both, args.model)
     keys = key_move_items(read_key_moves(args.keymoves)) if args.keymoves.is_file() else None
     return heldout or [], figures(heldout, keys, negation)
+
+
+def first_reader(items: list[Item], path: Path) -> str:
+    """The generic-move figures against the held-out file's own (first reader's) labels alone."""
+    first = [Item(i.text, f.gold, i.drill, i.predicted)
+             for i, f in zip(items, read_heldout(path), strict=True)]
+    alone = figures(first, None, None)
+    return (f"Against {path.name}'s own labels (its first reader alone): micro-F1 over the generic moves "
+            f"{alone['generic_f1']:.3f}, exactly right {alone['exact']:.3f}.")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -98,7 +110,7 @@ def _development(args: argparse.Namespace) -> str:
 
 
 def _agreement(args: argparse.Namespace) -> str:
-    from coach.moves.development import agreement_report
+    from coach.moves.readers import agreement_report
 
     return agreement_report()
 
@@ -126,10 +138,12 @@ def main(argv: Optional[list[str]] = None) -> int:
     # dictionary, and the model is trained (in Rasa) without them, so afterwards CV would see other tokens.
     cv_table = _cross_validation(args) if args.command == "markdown" else None
     items, measured = measure(args)
+    alone = first_reader(items, args.heldout) if items else ""
     if args.command == "markdown":
-        markdown(items, args.output, measured, cv_table)
+        markdown(items, args.output, measured, cv_table, alone)
         print(f"wrote {args.output}")
     print(gate_table(measured))
+    print(alone)
     if items:
         print("\n" + report(items))
     read = {HELDOUT: args.heldout, KEYMOVES: args.keymoves, NEGATION: args.negation}
