@@ -13,6 +13,7 @@ look like one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
@@ -69,6 +70,15 @@ STRICT = frozenset(m for m, cut in PER_MOVE_THRESHOLDS.items() if cut > THRESHOL
 _SENTENCE_ENDS = frozenset({"。", "!", "?", ";", ".", "！", "？", "；"})
 _CLAUSE_MARKS = _SENTENCE_ENDS | {",", "，", "、", ":", "："}
 _SHAPE_BUCKETS = (5, 7, 7)  # sentences 0-4+, clauses 0-6+, tokens in eights 0-6+
+# Each move is read twice and the two probabilities averaged, NB_WEIGHT to 1 - NB_WEIGHT: by the logistic
+# regression above and by one over the features scaled by their naive-Bayes log-count ratio for that move
+# (NB-SVM, Wang & Manning 2012), which leans on the n-grams that set the move apart; the generic model's
+# word n-grams go up to three (WORD_N). 5-fold cross-validation: micro-F1 0.9217 -> 0.9234, exactly right
+# 0.834 -> 0.839 (another fold split: 0.920 -> 0.922, 0.832 -> 0.836); development set (settled labels)
+# 0.910 -> 0.914 and 0.797 -> 0.809; against its second reader 0.902 -> 0.905 and 0.792 -> 0.804. Each
+# change alone gains on one of them only; weight 0.3 instead: CV +0.001, development set -0.0003.
+NB_WEIGHT = 0.2
+WORD_N = 3
 
 NEG = "¬"
 NEG_WINDOW = 4
@@ -153,10 +163,13 @@ def mark_negation(tokens: Sequence[str]) -> list[str]:
     return out
 
 
-def _token_ngrams(tokens: Sequence[str]) -> list[str]:
+def _token_ngrams(tokens: Sequence[str], n: int = 2) -> list[str]:
     # Module-level (not a lambda) so the fitted vectorizer pickles.
     marked = mark_negation(tokens)
-    return marked + [f"{a} {b}" for a, b in zip(marked, marked[1:], strict=False)]
+    out = list(marked)
+    for size in range(2, n + 1):
+        out += [" ".join(marked[i:i + size]) for i in range(len(marked) - size + 1)]
+    return out
 
 
 def _ascii_word(char: str) -> bool:
@@ -175,13 +188,13 @@ def _char_text(tokens: Sequence[str]) -> str:
 
 
 class Features:
-    """Token 1-2 grams (negation-marked) and character n-grams of the un-negated text, tf-idf.
+    """Token 1-`word_n` grams (negation-marked) and character n-grams of the un-negated text, tf-idf.
 
     Shared by the generic move model and the drills' key-move models, so both read a reply alike.
     """
 
-    def __init__(self, char_range: tuple[int, int] = (1, 4), min_df: int = 2) -> None:
-        self._words = TfidfVectorizer(analyzer=_token_ngrams, sublinear_tf=True, min_df=1)
+    def __init__(self, char_range: tuple[int, int] = (1, 4), min_df: int = 2, word_n: int = 2) -> None:
+        self._words = TfidfVectorizer(analyzer=partial(_token_ngrams, n=word_n), sublinear_tf=True, min_df=1)
         self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=char_range, sublinear_tf=True,
                                       min_df=min_df, lowercase=True)
 
@@ -210,14 +223,17 @@ class MoveModel:
     thresholds: dict[str, float] = field(default_factory=lambda: dict(PER_MOVE_THRESHOLDS))
     fallback: Optional[float] = FALLBACK
     count: bool = True
+    word_n: int = WORD_N
+    nb_weight: float = NB_WEIGHT
 
     def __post_init__(self) -> None:
         stray = sorted(set(self.thresholds) - set(generic_names()) - set(self.labels))
         if stray:
             raise ValueError(f"per-move thresholds for unknown moves: {stray}; allowed: "
                              f"{', '.join(self.labels)} (config.yml, MoveClassifier `thresholds`)")
-        self._features = Features(self.char_range)
+        self._features = Features(self.char_range, word_n=self.word_n)
         self._models: dict[str, LogisticRegression] = {}
+        self._nb: dict[str, tuple[np.ndarray, LogisticRegression]] = {}  # move -> (log-count ratio, model)
         self._count: Optional[LogisticRegression] = None
 
     def fit(self, tokens: Sequence[Sequence[str]], texts: Sequence[str],
@@ -230,20 +246,36 @@ class MoveModel:
             raise ValueError(f"unknown move names in training data: {sorted(unknown)}; "
                              f"allowed: {', '.join(self.labels)} (data/moves/moves.yml)")
         x = self._features.fit_transform(tokens)
+        present = (x > 0).astype(float)
         sample_weight = None if weights is None else np.asarray(weights, dtype=float)
         for move in self.labels:
             y = np.array([move in row for row in sets], dtype=int)
             if y.sum() == 0 or y.sum() == len(y):
                 raise ValueError(f"move '{move}' needs both positive and negative training replies")
-            model = LogisticRegression(C=self.c, class_weight=self.class_weight, solver="liblinear",
-                                       max_iter=3000, random_state=0)
-            self._models[move] = model.fit(x, y, sample_weight=sample_weight)
+            self._models[move] = self._logistic().fit(x, y, sample_weight=sample_weight)
+            if self.nb_weight:
+                ratio = _log_count_ratio(present, y)
+                self._nb[move] = (ratio, self._logistic().fit(x.multiply(ratio).tocsr(), y,
+                                                              sample_weight=sample_weight))
         if self.count:
             sizes = np.minimum([len(row) for row in sets], MAX_COUNT)
             count_model = LogisticRegression(C=COUNT_C, solver="liblinear", max_iter=3000, random_state=0)
             shaped = hstack([x, _shape(tokens)]).tocsr()
             self._count = count_model.fit(shaped, sizes, sample_weight=sample_weight)
         return self
+
+    def _logistic(self) -> LogisticRegression:
+        return LogisticRegression(C=self.c, class_weight=self.class_weight, solver="liblinear", max_iter=3000,
+                                  random_state=0)
+
+    def _probability(self, move: str, x: csr_matrix) -> np.ndarray:
+        """P(move) per row of x: the plain model's, averaged with the NB-scaled one's (NB_WEIGHT)."""
+        plain = self._models[move].predict_proba(x)[:, 1]
+        if move not in self._nb:
+            return plain
+        ratio, model = self._nb[move]
+        scaled = model.predict_proba(x.multiply(ratio).tocsr())[:, 1]
+        return (1 - self.nb_weight) * plain + self.nb_weight * scaled
 
     def scores(self, tokens: Sequence[Sequence[str]], texts: Sequence[str]) -> list[dict[str, float]]:
         """Per reply, {move: probability}."""
@@ -259,7 +291,7 @@ class MoveModel:
         if not self._models or not tokens:
             return [{} for _ in tokens], [None for _ in tokens]
         x = self._features.transform(tokens)
-        columns = {move: model.predict_proba(x)[:, 1] for move, model in self._models.items()}
+        columns = {move: self._probability(move, x) for move in self._models}
         rows = [{move: float(columns[move][i]) for move in self._models} for i in range(len(tokens))]
         if self._count is None:
             return rows, [None for _ in tokens]
@@ -288,6 +320,14 @@ class MoveModel:
     def predict(self, tokens: Sequence[Sequence[str]], texts: Sequence[str]) -> list[list[str]]:
         """Per reply, the moves at or above the threshold, fitted to the likely count, best first."""
         return [self.chosen(row, count) for row, count in zip(*self.read(tokens), strict=True)]
+
+
+def _log_count_ratio(present: csr_matrix, y: np.ndarray, alpha: float = 1.0) -> np.ndarray:
+    """Per feature, log of how much more often (smoothed by alpha) it occurs in the move's replies than in
+    the others'."""
+    positive = np.asarray(present[y == 1].sum(axis=0)).ravel() + alpha
+    negative = np.asarray(present[y == 0].sum(axis=0)).ravel() + alpha
+    return np.log(positive / positive.sum()) - np.log(negative / negative.sum())
 
 
 def _shape(tokens: Sequence[Sequence[str]]) -> csr_matrix:
