@@ -276,8 +276,9 @@ How this was developed: features (char 1-4 grams beside word 1-3 grams, negation
 regularisation, the naive-Bayes view (with the development set) and the count step were chosen by
 5-fold cross-validation on the training replies (tables below); the thresholds, where
 cross-validation was flat, and the key-move classifier's settings on development sets written blind
-for the purpose (tests/moves/dev.yml, keymoves_dev.yml; `python -m coach.nlu.evaluate_moves dev`), never on the held-out files, which were written by someone who had not
-seen the training replies or the drills' examples. The training replies were widened in seven rounds
+for the purpose (tests/moves/dev.yml, keymoves_dev.yml; `python -m coach.nlu.evaluate_moves dev`),
+never on the held-out files, which were written by someone who had not seen the training replies or the
+drills' examples. The training replies were widened in seven rounds
 (3,163 to 8,842 in the last five, by fourteen writers), and audited once against moves.yml by six
 readers (145 labels changed, most of them discounts granted on the spot, which moves.yml makes
 overpromise as well as concession); the playbook's own lines weigh three replies each.
