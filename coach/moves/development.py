@@ -5,8 +5,9 @@ training files as the pipeline's MoveClassifier, and scored on tests/moves/dev.y
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Optional
 
 from coach.moves.evaluate import (
     TRAIN,
@@ -21,17 +22,32 @@ from coach.moves.evaluate import (
 from coach.moves.readers import DEV, settled
 from coach.settings import PROJECT_ROOT
 
+if TYPE_CHECKING:
+    from coach.moves.model import MoveModel
+
 KEY_DEV = PROJECT_ROOT / "tests" / "moves" / "keymoves_dev.yml"
+DEV_GIVEAWAYS = PROJECT_ROOT / "tests" / "moves" / "dev_giveaways.yml"  # one reader's labels
 
 
-def score_dev(path: Path = DEV, **settings: Any) -> tuple[list[Item], float, float]:
-    """(items with predictions, micro-F1, exactly-right share) on the development set, whose labels are
-    settled by three readers (coach/moves/readers.py)."""
+def _trained(**settings: Any) -> MoveModel:
     from coach.moves.model import MoveModel, training_set
     from coach.nlp.tokens import tokenize
 
     texts, labels, weights = training_set(TRAIN)
-    model = MoveModel(**settings).fit([tokenize(t) for t in texts], texts, labels, weights)
+    return MoveModel(**settings).fit([tokenize(t) for t in texts], texts, labels, weights)
+
+
+@lru_cache(maxsize=1)
+def _deployed() -> MoveModel:
+    return _trained()
+
+
+def score_dev(path: Path = DEV, **settings: Any) -> tuple[list[Item], float, float]:
+    """(items with predictions, micro-F1, exactly-right share) on a development set, whose labels are
+    settled by three readers where it has them (coach/moves/readers.py)."""
+    from coach.nlp.tokens import tokenize
+
+    model = _trained(**settings) if settings else _deployed()
     items = settled(path)
     for item, moves in zip(items, model.predict([tokenize(i.text) for i in items],
                                                 [i.text for i in items]), strict=True):
@@ -39,15 +55,23 @@ def score_dev(path: Path = DEV, **settings: Any) -> tuple[list[Item], float, flo
     return items, micro_f1(items), exact_share(items)
 
 
+def _per_move(items: list[Item], only: Optional[set[str]] = None) -> list[str]:
+    return ["| move | precision | recall | F1 | support |", "|---|---|---|---|---|",
+            *(f"| {m} | {p:.3f} | {r:.3f} | {f:.3f} | {n} |" for m, p, r, f, n in per_label(items)
+              if only is None or m in only)]
+
+
 def dev_report(path: Path = DEV) -> str:
-    """The figures and a per-move table, as `python -m coach.nlu.evaluate_moves dev` prints them."""
+    """The figures and per-move tables, as `python -m coach.nlu.evaluate_moves dev` prints them."""
     items, micro, exact = score_dev(path)
     first = [Item(i.text, f.gold, None, i.predicted) for i, f in zip(items, read_heldout(path), strict=True)]
     lines = [f"development set {path.name}: {len(items)} replies, micro-F1 {micro:.3f}, "
              f"exactly right {exact:.3f} (labels settled by three readers; the first reader's alone: "
-             f"{micro_f1(first):.3f}, {exact_share(first):.3f})", "",
-             "| move | precision | recall | F1 | support |", "|---|---|---|---|---|"]
-    lines += [f"| {m} | {p:.3f} | {r:.3f} | {f:.3f} | {n} |" for m, p, r, f, n in per_label(items)]
+             f"{micro_f1(first):.3f}, {exact_share(first):.3f})", "", *_per_move(items)]
+    gifts, micro, exact = score_dev(DEV_GIVEAWAYS)
+    lines += ["", f"give-aways and their look-alikes, {DEV_GIVEAWAYS.name}: {len(gifts)} replies, micro-F1 "
+              f"{micro:.3f}, exactly right {exact:.3f}", "",
+              *_per_move(gifts, {"concession", "conditional_offer", "overpromise"})]
     keys = key_move_items(read_key_moves(KEY_DEV))
     lines += ["", f"key moves from `examples` alone, {KEY_DEV.name}: {len(keys)} replies, "
               f"micro-F1 {micro_f1(keys):.3f}"]

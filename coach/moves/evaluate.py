@@ -63,11 +63,10 @@ class Bar:
         return value >= level if self.higher_is_better else value <= level
 
 
-# The gate is the target where the target is met. The micro-F1 gate is below it: the level reached on the
-# settled labels (0.895 with the naive-Bayes view, 0.897 before it), rounded down to two decimals;
-# docs/moves.md names it BELOW TARGET. Raise it as the figure rises, never above the target.
+# Each gate is its target: all four are met. The generic-move micro-F1 reached exactly 0.900 on the settled
+# labels (0.888 against the first reader alone), so that gate has no margin; docs/moves.md says so.
 GATE = (
-    Bar("generic_f1", "micro-F1 over the generic moves", HELDOUT, 0.90, 0.89),
+    Bar("generic_f1", "micro-F1 over the generic moves", HELDOUT, 0.90, 0.90),
     Bar("exact", "share of replies whose move set is exactly right", HELDOUT, 0.75, 0.75),
     Bar("key_f1", "key-move F1 from `examples` alone (no phrases, no patterns)", KEYMOVES, 0.85, 0.85),
     Bar("false_concessions", "false concessions on negated give-aways", NEGATION, 0, 0,
@@ -278,10 +277,14 @@ regularisation, the naive-Bayes view (with the development set) and the count st
 cross-validation was flat, and the key-move classifier's settings on development sets written blind
 for the purpose (tests/moves/dev.yml, keymoves_dev.yml; `python -m coach.nlu.evaluate_moves dev`),
 never on the held-out files, which were written by someone who had not seen the training replies or the
-drills' examples. The training replies were widened in seven rounds
-(3,163 to 8,842 in the last five, by fourteen writers), and audited once against moves.yml by six
-readers (145 labels changed, most of them discounts granted on the spot, which moves.yml makes
-overpromise as well as concession); the playbook's own lines weigh three replies each.
+drills' examples. The training replies were widened in eight rounds (3,163 to 9,142 in the last six,
+by fifteen writers), and audited once against moves.yml by six readers (145 labels changed, most of
+them discounts granted on the spot, which moves.yml makes overpromise as well as concession); the
+playbook's own lines weigh three replies each. The last round (300 give-aways said without the usual
+keywords, and their look-alikes) was kept because a second development set, 200 give-aways and
+look-alikes written blind for the purpose (tests/moves/dev_giveaways.yml), rose from 0.879 to 0.909
+micro-F1 (concession recall 0.74 -> 0.82), and dev.yml did not fall (0.914 -> 0.915); a round on
+next_step clauses was not (dev.yml fell), and never reached a gate run.
 
 Labels: the held-out and development replies were labelled by one person each. A second reader labelled
 the same texts blind from moves.yml alone (against heldout.yml 0.924 micro-F1 and 0.821 exactly right;
@@ -294,8 +297,8 @@ against the first reader alone are printed beside the gate. On the development s
 lowered the model's figures (0.929 / 0.818 against the first reader, 0.910 / 0.797 settled), so settling
 does not favour the model by itself.
 
-The held-out figures were looked at as aggregates only: twenty-nine gate runs (eleven in the four rounds
-before the seventh, six after it, two on the settled labels; the gate table and per-move scores) and
+The held-out figures were looked at as aggregates only: thirty gate runs (eleven in the four rounds
+before the seventh, six after it, three on the settled labels; the gate table and per-move scores) and
 once the counts of which move was predicted instead of a missed one. Two
 changes were taken back after a gate run, which is a choice made on held-out data: an eighth round of
 replies (development set flat, held-out down) and relabelling on-the-spot exclusivity as overpromise only

@@ -62,6 +62,14 @@ def test_move_model_learns_several_labels_per_reply():
     assert set(predicted[0]) == {"acknowledge", "probe"} and predicted[1] == []
 
 
+@pytest.mark.parametrize("penalised", ["concession", "argue", "overpromise"])
+def test_an_unsure_reading_never_falls_back_to_a_move_that_costs_points(penalised):
+    # Nothing reaches its threshold: the likeliest move stands only if it costs the rep nothing.
+    assert MoveModel().chosen({penalised: 0.42, "acknowledge": 0.2}) == []
+    assert MoveModel().chosen({"acknowledge": 0.35, penalised: 0.2}) == ["acknowledge"]
+    assert MoveModel().chosen({penalised: 0.55}) == [penalised]
+
+
 def test_move_model_rejects_unknown_labels():
     with pytest.raises(ValueError, match="unknown move names.*flatter"):
         MoveModel().fit([["a"]], ["a"], [["flatter"]])
