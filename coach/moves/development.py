@@ -16,10 +16,9 @@ from coach.moves.evaluate import (
     key_move_items,
     micro_f1,
     per_label,
-    read_heldout,
     read_key_moves,
 )
-from coach.moves.readers import DEV, settled
+from coach.moves.readers import DEV, against_first_reader, settled
 from coach.settings import PROJECT_ROOT
 
 if TYPE_CHECKING:
@@ -64,7 +63,7 @@ def _per_move(items: list[Item], only: Optional[set[str]] = None) -> list[str]:
 def dev_report(path: Path = DEV) -> str:
     """The figures and per-move tables, as `python -m coach.nlu.evaluate_moves dev` prints them."""
     items, micro, exact = score_dev(path)
-    first = [Item(i.text, f.gold, None, i.predicted) for i, f in zip(items, read_heldout(path), strict=True)]
+    first = against_first_reader(items, path)
     lines = [f"development set {path.name}: {len(items)} replies, micro-F1 {micro:.3f}, "
              f"exactly right {exact:.3f} (labels settled by three readers; the first reader's alone: "
              f"{micro_f1(first):.3f}, {exact_share(first):.3f})", "", *_per_move(items)]

@@ -192,7 +192,8 @@ def _char_text(tokens: Sequence[str]) -> str:
 class Features:
     """Token 1-`word_n` grams (negation-marked) and character n-grams of the un-negated text, tf-idf.
 
-    Shared by the generic move model and the drills' key-move models, so both read a reply alike.
+    Shared by the generic move model (word 1-3 grams, WORD_N) and the drills' key-move models (1-2
+    grams), so both read a reply alike.
     """
 
     def __init__(self, char_range: tuple[int, int] = (1, 4), min_df: int = 2, word_n: int = 2) -> None:
@@ -248,14 +249,14 @@ class MoveModel:
             raise ValueError(f"unknown move names in training data: {sorted(unknown)}; "
                              f"allowed: {', '.join(self.labels)} (data/moves/moves.yml)")
         x = self._features.fit_transform(tokens)
-        present = (x > 0).astype(float)
+        present = (x > 0).astype(float) if self.nb_weight else None
         sample_weight = None if weights is None else np.asarray(weights, dtype=float)
         for move in self.labels:
             y = np.array([move in row for row in sets], dtype=int)
             if y.sum() == 0 or y.sum() == len(y):
                 raise ValueError(f"move '{move}' needs both positive and negative training replies")
             self._models[move] = self._logistic().fit(x, y, sample_weight=sample_weight)
-            if self.nb_weight:
+            if present is not None:
                 ratio = _log_count_ratio(present, y)
                 self._nb[move] = (ratio, self._logistic().fit(x.multiply(ratio).tocsr(), y,
                                                               sample_weight=sample_weight))

@@ -34,7 +34,10 @@ def third_reader(labelled: Path) -> Path:
     return labelled.with_name(f"{labelled.stem}_third_reader.yml")
 
 
-def _paired(labelled: Path, second: Path) -> list[tuple[Item, Item]]:
+Pair = tuple[Item, Item]
+
+
+def _paired(labelled: Path, second: Path) -> list[Pair]:
     first, other = read_heldout(labelled), read_heldout(second)
     if [i.text for i in first] != [i.text for i in other]:
         raise ValueError(f"{second}: its replies must be {labelled}'s, in the same order; "
@@ -42,12 +45,18 @@ def _paired(labelled: Path, second: Path) -> list[tuple[Item, Item]]:
     return list(zip(first, other, strict=True))
 
 
+def _generic_agreement(pairs: list[Pair]) -> tuple[float, float]:
+    """(micro-F1, exactly-right share) of each pair's second labels against its first, generic moves only."""
+    generic = set(generic_names())
+    items = [Item(a.text, a.gold & generic, None, b.gold & generic) for a, b in pairs]
+    return micro_f1(items), exact_share(items)
+
+
 def agreement(labelled: Path, second: Path) -> tuple[int, float, float]:
     """(replies, micro-F1, exactly-right share) of a second reader's labels against a set's own labels,
     over the generic moves: how far two people agree, the ceiling a model's figures are read against."""
-    generic = set(generic_names())
-    items = [Item(a.text, a.gold & generic, None, b.gold & generic) for a, b in _paired(labelled, second)]
-    return len(items), micro_f1(items), exact_share(items)
+    pairs = _paired(labelled, second)
+    return len(pairs), *_generic_agreement(pairs)
 
 
 def read_answers(path: Path) -> dict[tuple[str, str], bool]:
@@ -57,11 +66,14 @@ def read_answers(path: Path) -> dict[tuple[str, str], bool]:
     return {(a["text"], a["move"]): bool(a["makes_it"]) for a in data["answers"]}
 
 
+def _disputed(pairs: list[Pair]) -> list[tuple[str, str]]:
+    generic = set(generic_names())
+    return [(a.text, move) for a, b in pairs for move in sorted((a.gold ^ b.gold) & generic)]
+
+
 def disputed(labelled: Path, second: Path) -> list[tuple[str, str]]:
     """(text, move) for each generic move one reader gave a reply and the other did not."""
-    generic = set(generic_names())
-    return [(a.text, move) for a, b in _paired(labelled, second)
-            for move in sorted((a.gold ^ b.gold) & generic)]
+    return _disputed(_paired(labelled, second))
 
 
 def settled(labelled: Path) -> list[Item]:
@@ -70,8 +82,8 @@ def settled(labelled: Path) -> list[Item]:
     second, third = second_reader(labelled), third_reader(labelled)
     if not (second.is_file() and third.is_file()):
         return read_heldout(labelled)
-    answers, open_questions = read_answers(third), disputed(labelled, second)
-    missing = [q for q in open_questions if q not in answers]
+    pairs, answers = _paired(labelled, second), read_answers(third)
+    missing = [q for q in _disputed(pairs) if q not in answers]
     if missing:
         text, move = missing[0]
         raise ValueError(f"{third}: no answer for move '{move}' of reply {text!r} ({len(missing)} "
@@ -79,27 +91,27 @@ def settled(labelled: Path) -> list[Item]:
                          "reader those questions, blind, and add the answers")
     generic = set(generic_names())
     items = []
-    for a, b in _paired(labelled, second):
+    for a, b in pairs:
         kept = {m for m in (a.gold ^ b.gold) & generic if answers[(a.text, m)]}
         items.append(Item(a.text, (a.gold & b.gold) | (a.gold - generic) | kept, a.drill))
     return items
 
 
-def _against(final: list[Item], reader: list[Item]) -> tuple[float, float]:
-    generic = set(generic_names())
-    items = [Item(s.text, s.gold & generic, None, r.gold & generic)
-             for s, r in zip(final, reader, strict=True)]
-    return micro_f1(items), exact_share(items)
+def against_first_reader(items: list[Item], labelled: Path) -> list[Item]:
+    """`items` (predicted, in the set's order) with the set's own, first reader's, labels as gold."""
+    own = read_heldout(labelled)
+    return [Item(i.text, f.gold, i.drill, i.predicted) for i, f in zip(items, own, strict=True)]
 
 
 def agreement_report() -> str:
     """Per labelled set: the second reader against the first, and each against the settled labels."""
     lines = ["| replies | reader | against | micro-F1 | exactly right |", "|---|---|---|---|---|"]
     for labelled in LABELLED:
-        n, micro, exact = agreement(labelled, second_reader(labelled))
-        lines.append(f"| {labelled.name} ({n}) | second | first | {micro:.3f} | {exact:.3f} |")
+        pairs = _paired(labelled, second_reader(labelled))
+        micro, exact = _generic_agreement(pairs)
+        lines.append(f"| {labelled.name} ({len(pairs)}) | second | first | {micro:.3f} | {exact:.3f} |")
         final = settled(labelled)
-        for name, path in (("first", labelled), ("second", second_reader(labelled))):
-            micro, exact = _against(final, read_heldout(path))
-            lines.append(f"| {labelled.name} ({n}) | {name} | settled | {micro:.3f} | {exact:.3f} |")
+        for name, reader in (("first", [a for a, _ in pairs]), ("second", [b for _, b in pairs])):
+            micro, exact = _generic_agreement(list(zip(final, reader, strict=True)))
+            lines.append(f"| {labelled.name} ({len(pairs)}) | {name} | settled | {micro:.3f} | {exact:.3f} |")
     return "\n".join(lines)

@@ -78,9 +78,9 @@ def measure(args: argparse.Namespace) -> tuple[list[Item], Figures]:
 
 def first_reader(items: list[Item], path: Path) -> str:
     """The generic-move figures against the held-out file's own (first reader's) labels alone."""
-    first = [Item(i.text, f.gold, i.drill, i.predicted)
-             for i, f in zip(items, read_heldout(path), strict=True)]
-    alone = figures(first, None, None)
+    from coach.moves.readers import against_first_reader
+
+    alone = figures(against_first_reader(items, path), None, None)
     return (f"Against {path.name}'s own labels (its first reader alone): micro-F1 over the generic moves "
             f"{alone['generic_f1']:.3f}, exactly right {alone['exact']:.3f}.")
 
